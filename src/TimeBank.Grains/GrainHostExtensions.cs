@@ -1,0 +1,17 @@
+using TimeBank.Grains.Volunteers;
+using TimeBank.Runtime;
+
+namespace TimeBank.Grains;
+
+public static class GrainHostExtensions
+{
+    /// <summary>Registers every TimeBank grain type with the host.</summary>
+    public static GrainHost AddTimeBankGrains(this GrainHost host, TimeBankGrainOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(options), c => new VolunteerGrainReference(c));
+        return host;
+    }
+}

@@ -1,0 +1,17 @@
+using TimeBank.Ledger;
+
+namespace TimeBank.Grains;
+
+public sealed class TimeBankGrainOptions
+{
+    /// <summary>Points a volunteer earns per hour of service (until communities set their own policy).</summary>
+    public long PointsPerHour { get; set; } = 10;
+
+    public void Validate()
+    {
+        if (PointsPerHour < 0 || PointsPerHour > Amounts.MaxPointsPerHour)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PointsPerHour), PointsPerHour, $"PointsPerHour must be 0 to {Amounts.MaxPointsPerHour}.");
+        }
+    }
+}

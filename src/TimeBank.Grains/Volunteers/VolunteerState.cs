@@ -1,0 +1,22 @@
+using TimeBank.Ledger;
+
+namespace TimeBank.Grains.Volunteers;
+
+/// <summary>A volunteer's stored state: a plain class, serialized whole on each change.</summary>
+public sealed class VolunteerState
+{
+    public string DisplayName { get; set; } = "";
+
+    public string CommunityId { get; set; } = "";
+
+    public DateTimeOffset RegisteredAt { get; set; }
+
+    /// <summary>The account <c>volunteer/{v}/hours</c>, in minutes.</summary>
+    public AccountBalance Hours { get; set; } = new();
+
+    /// <summary>The account <c>volunteer/{v}/points</c>.</summary>
+    public AccountBalance Points { get; set; } = new();
+
+    /// <summary>Sequence of the last journal row this volunteer wrote; the next row takes the one after.</summary>
+    public long JournalSequence { get; set; }
+}

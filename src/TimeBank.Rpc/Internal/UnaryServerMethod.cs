@@ -1,0 +1,46 @@
+using Google.Protobuf;
+
+namespace TimeBank.Rpc.Internal;
+
+internal sealed class UnaryServerMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryHandler<TRequest, TResponse> handler)
+    : ServerMethod(method)
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : class, IMessage<TResponse>
+{
+    public override async Task HandleAsync(GrpcCall call, GrpcServerOptions options)
+    {
+        var reader = new MessageReader<TRequest>(
+            call.HttpContext.Request.BodyReader, method.RequestParser, options.MaxReceiveMessageSize, call.Encoding, "Received");
+        var request = await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false)
+            ?? throw new RpcException(StatusCode.Internal, "A unary call needs exactly one request message; none was sent.");
+        if (await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new RpcException(StatusCode.Internal, "A unary call needs exactly one request message; more than one was sent.");
+        }
+
+        Task<TResponse> handling;
+        try
+        {
+            handling = handler(request, call.Context);
+        }
+        catch (Exception e)
+        {
+            handling = Task.FromException<TResponse>(e);
+        }
+
+        if (!handling.IsCompleted)
+        {
+            // A unary handler touches only its request and context, never the HTTP request, so at the
+            // deadline the caller can be answered at once while the handler winds down on its own.
+            await Task.WhenAny(handling, call.DeadlineReached).ConfigureAwait(false);
+            if (!handling.IsCompleted)
+            {
+                _ = handling.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw new RpcException(StatusCode.DeadlineExceeded, "Deadline Exceeded");
+            }
+        }
+
+        var response = await handling.ConfigureAwait(false);
+        await call.WriteMessageAsync(response, call.CancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TimeBank.Runtime.Internal;
+using TimeBank.Storage;
+
+namespace TimeBank.Runtime;
+
+/// <summary>
+/// Hosts grains in this process, as an Orleans silo does: one activation per grain id, created on the first
+/// call, collected when idle, discarded when its state write fails.
+/// </summary>
+public sealed class GrainHost : IGrainFactory, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
+    private readonly ConcurrentDictionary<Type, GrainRegistration> _registrations = new();
+    private readonly GrainHostOptions _options;
+    private readonly ILogger _logger;
+    private readonly ITimer? _collectionTimer;
+    private int _collecting;
+    private volatile bool _disposed;
+
+    public GrainHost(
+        IGrainStorage storage,
+        GrainHostOptions? options = null,
+        TimeProvider? clock = null,
+        ILoggerFactory? loggerFactory = null,
+        IGrainStateSerializer? serializer = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        Storage = storage;
+        _options = options ?? new GrainHostOptions();
+        Clock = clock ?? TimeProvider.System;
+        Serializer = serializer ?? new JsonGrainStateSerializer();
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GrainHost>();
+        if (_options.CollectionQuantum > TimeSpan.Zero)
+        {
+            _collectionTimer = Clock.CreateTimer(
+                static s => ((GrainHost)s!).OnCollectionTimer(), this, _options.CollectionQuantum, _options.CollectionQuantum);
+        }
+    }
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>Live activations (activating, active or being deactivated).</summary>
+    public int ActivationCount => _directory.Count;
+
+    internal IGrainStorage Storage { get; }
+
+    internal IGrainStateSerializer Serializer { get; }
+
+    /// <summary>
+    /// Registers a grain type. <paramref name="typeName"/> is part of every stored grain id, so it never
+    /// changes once data exists.
+    /// </summary>
+    public void AddGrainType<TGrainInterface>(string typeName, Func<Grain> createGrain, Func<GrainReferenceContext, TGrainInterface> createReference)
+        where TGrainInterface : IGrainWithStringKey
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(typeName);
+        ArgumentNullException.ThrowIfNull(createGrain);
+        ArgumentNullException.ThrowIfNull(createReference);
+        if (typeName.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A grain type name has no '/'.", nameof(typeName));
+        }
+
+        var registration = new GrainRegistration(
+            typeName,
+            typeof(TGrainInterface),
+            createGrain,
+            context => createReference(context) as GrainReference
+                ?? throw new InvalidOperationException($"The reference for {typeof(TGrainInterface).Name} must derive from GrainReference."));
+        if (!_registrations.TryAdd(typeof(TGrainInterface), registration))
+        {
+            throw new InvalidOperationException($"{typeof(TGrainInterface).Name} is already registered.");
+        }
+    }
+
+    public TGrainInterface GetGrain<TGrainInterface>(string key)
+        where TGrainInterface : IGrainWithStringKey
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (!_registrations.TryGetValue(typeof(TGrainInterface), out var registration))
+        {
+            throw new InvalidOperationException($"No grain type is registered for {typeof(TGrainInterface).Name}.");
+        }
+
+        var context = new GrainReferenceContext(this, registration, new GrainId(registration.TypeName, key));
+        return (TGrainInterface)(object)registration.CreateReference(context);
+    }
+
+    /// <summary>
+    /// Deactivates activations idle for at least <paramref name="olderThan"/> (default: the configured
+    /// collection age). Returns how many were collected.
+    /// </summary>
+    public async Task<int> CollectIdleActivationsAsync(TimeSpan? olderThan = null, CancellationToken cancellationToken = default)
+    {
+        var age = olderThan ?? _options.CollectionAge;
+        var now = Clock.GetTimestamp();
+        var collected = 0;
+        foreach (var (id, activation) in _directory)
+        {
+            if (!activation.TryBeginDeactivation(now, age))
+            {
+                continue;
+            }
+
+            _directory.TryRemove(KeyValuePair.Create(id, activation));
+            try
+            {
+                await activation.DeactivateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                RuntimeLog.DeactivationFailed(_logger, id, e);
+            }
+
+            collected++;
+        }
+
+        if (collected > 0)
+        {
+            RuntimeLog.Collected(_logger, collected);
+        }
+
+        return collected;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_collectionTimer is not null)
+        {
+            await _collectionTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await CollectIdleActivationsAsync(TimeSpan.Zero).ConfigureAwait(false);
+    }
+
+    internal Task<TResult> InvokeAsync<TGrain, TArg, TResult>(GrainReference target, Func<TGrain, TArg, Task<TResult>> method, TArg arg)
+        where TGrain : class
+    {
+        if (_disposed)
+        {
+            return Task.FromException<TResult>(new ObjectDisposedException(nameof(GrainHost)));
+        }
+
+        Task<TResult>? task;
+        if (target.CachedActivation is { } cached && cached.TryInvoke(method, arg, fromCache: true, out task))
+        {
+            return task!;
+        }
+
+        while (true)
+        {
+            var activation = GetOrCreateActivation(target.GrainId, target.Registration);
+            if (activation.TryInvoke(method, arg, fromCache: false, out task))
+            {
+                target.CachedActivation = activation;
+                return task!;
+            }
+
+            // It is deactivating or gone: drop it from the directory (if still there) and make a new one.
+            _directory.TryRemove(KeyValuePair.Create(target.GrainId, activation));
+        }
+    }
+
+    internal void OnDiscarded(Activation activation, List<IWorkItem> queued)
+    {
+        _directory.TryRemove(KeyValuePair.Create(activation.Id, activation));
+        RuntimeLog.Discarded(_logger, activation.Id, queued.Count);
+        if (queued.Count == 0)
+        {
+            return;
+        }
+
+        var reference = activation.Registration.CreateReference(new GrainReferenceContext(this, activation.Registration, activation.Id));
+        foreach (var item in queued)
+        {
+            item.Redirect(this, reference);
+        }
+    }
+
+    internal void OnActivationFailed(Activation activation, Exception error, List<IWorkItem> queued)
+    {
+        _directory.TryRemove(KeyValuePair.Create(activation.Id, activation));
+        RuntimeLog.ActivationFailed(_logger, activation.Id, error);
+        foreach (var item in queued)
+        {
+            item.Fail(error);
+        }
+    }
+
+    private Activation GetOrCreateActivation(GrainId id, GrainRegistration registration)
+    {
+        if (_directory.TryGetValue(id, out var existing))
+        {
+            return existing;
+        }
+
+        var created = new Activation(this, id, registration);
+        var winner = _directory.GetOrAdd(id, created);
+        if (ReferenceEquals(winner, created))
+        {
+            created.Start();
+        }
+
+        return winner;
+    }
+
+    private void OnCollectionTimer()
+    {
+        if (Interlocked.Exchange(ref _collecting, 1) == 1)
+        {
+            return; // the previous pass is still running
+        }
+
+        _ = CollectFromTimerAsync();
+    }
+
+    private async Task CollectFromTimerAsync()
+    {
+        try
+        {
+            await CollectIdleActivationsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RuntimeLog.CollectionFailed(_logger, e);
+        }
+        finally
+        {
+            Volatile.Write(ref _collecting, 0);
+        }
+    }
+}

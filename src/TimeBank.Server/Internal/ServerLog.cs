@@ -1,0 +1,7 @@
+namespace TimeBank.Server.Internal;
+
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "TimeBank listening on {Addresses} (gRPC over h2c); storage {Provider} at {Location}.")]
+    public static partial void Started(ILogger logger, string addresses, string provider, string location);
+}

@@ -1,0 +1,85 @@
+namespace TimeBank.Storage.InMemory;
+
+/// <summary>
+/// Storage in process memory, with the same version and journal rules as the databases. For tests and
+/// benchmarks of the grain host; nothing survives the process.
+/// </summary>
+public sealed class InMemoryGrainStorage : IGrainStorage
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, StoredState> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<JournalEntry>> _journals = new(StringComparer.Ordinal);
+
+    public string Name => "memory";
+
+    public Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_states.GetValueOrDefault(grainId));
+        }
+    }
+
+    public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        lock (_gate)
+        {
+            var current = _states.TryGetValue(write.GrainId, out var stored) ? stored.Version : 0;
+            if (current != write.ExpectedVersion)
+            {
+                return Task.FromException<long>(new StaleStateException(write.GrainId, write.ExpectedVersion));
+            }
+
+            if (write.Journal.Count > 0)
+            {
+                var journal = _journals.TryGetValue(write.GrainId, out var existing) ? existing : null;
+                foreach (var entry in write.Journal)
+                {
+                    if (journal is not null && journal.Exists(e => e.Sequence == entry.Sequence
+                        || (e.RequestId == entry.RequestId && e.Leg == entry.Leg)))
+                    {
+                        return Task.FromException<long>(new StaleStateException(
+                            $"Journal of '{write.GrainId}' already holds sequence {entry.Sequence} or request '{entry.RequestId}' leg {entry.Leg}."));
+                    }
+                }
+
+                if (journal is null)
+                {
+                    journal = [];
+                    _journals.Add(write.GrainId, journal);
+                }
+
+                journal.AddRange(write.Journal);
+            }
+
+            var version = current + 1;
+            _states[write.GrainId] = new StoredState(version, write.Payload.ToArray());
+            return Task.FromResult(version);
+        }
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<JournalEntry> found = _journals.TryGetValue(grainId, out var journal)
+                ? journal.Where(e => e.RequestId == requestId).OrderBy(e => e.Leg).ToArray()
+                : [];
+            return Task.FromResult(found);
+        }
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<JournalEntry> page = _journals.TryGetValue(grainId, out var journal)
+                ? journal.Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence).Take(limit).ToArray()
+                : [];
+            return Task.FromResult(page);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,31 @@
+namespace TimeBank.Storage.Internal;
+
+/// <summary>A write waiting in a provider's queue, and what became of it once its batch ended.</summary>
+internal sealed class PendingWrite(StateWrite write)
+{
+    public StateWrite Write { get; } = write;
+
+    // Continuations run on the thread pool, never inline on the writer loop, which must get back to committing.
+    public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PendingOutcome Outcome { get; set; }
+
+    public void Complete()
+    {
+        if (Outcome.Error is { } error)
+        {
+            Completion.TrySetException(error);
+        }
+        else
+        {
+            Completion.TrySetResult(Outcome.Version);
+        }
+    }
+}
+
+internal readonly record struct PendingOutcome(long Version, Exception? Error)
+{
+    public static PendingOutcome Applied(long version) => new(version, null);
+
+    public static PendingOutcome Failed(Exception error) => new(0, error);
+}

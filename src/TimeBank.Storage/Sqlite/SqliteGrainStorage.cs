@@ -1,0 +1,235 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TimeBank.Storage.Internal;
+
+namespace TimeBank.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode with <c>synchronous=FULL</c>. All writes go through
+/// one writer connection that commits whatever has queued up as one transaction (group commit), so the
+/// fsync is paid once per batch. Each write in a batch sits in its own savepoint: a stale version fails
+/// that write alone. Reads use pooled connections and see the last commit.
+/// </summary>
+public sealed class SqliteGrainStorage : IGrainStorage
+{
+    private readonly SqliteStorageOptions _options;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SqliteWriteCommands _commands;
+    private readonly Channel<PendingWrite> _queue;
+    private readonly Task _writerLoop;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+
+    private SqliteGrainStorage(SqliteStorageOptions options, string connectionString, SqliteConnection writer, TimeProvider clock, ILogger logger)
+    {
+        _options = options;
+        _connectionString = connectionString;
+        _writer = writer;
+        _clock = clock;
+        _logger = logger;
+        _commands = new SqliteWriteCommands(writer);
+        _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+        _writerLoop = Task.Run(RunWriterAsync);
+    }
+
+    public string Name => "sqlite";
+
+    public string DatabasePath => _options.DatabasePath;
+
+    /// <summary>Opens (creating when missing) the database file and brings its schema up to date.</summary>
+    public static async Task<SqliteGrainStorage> OpenAsync(
+        SqliteStorageOptions options, TimeProvider? clock = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchSize must be at least 1.");
+        }
+
+        if (options.Synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Synchronous, "Synchronous must be FULL, EXTRA or NORMAL.");
+        }
+
+        logger ??= NullLogger.Instance;
+        var fullPath = Path.GetFullPath(options.DatabasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30, // seconds a statement waits on another process's lock (busy timeout)
+        }.ToString();
+
+        var writer = new SqliteConnection(connectionString);
+        try
+        {
+            await writer.OpenAsync(cancellationToken);
+            await ExecuteAsync(writer, "PRAGMA journal_mode=WAL;", cancellationToken);
+            await ExecuteAsync(writer, $"PRAGMA synchronous={options.Synchronous};", cancellationToken);
+            var applied = await SqliteSchema.MigrateAsync(writer, cancellationToken);
+            StorageLog.SchemaReady(logger, "sqlite", fullPath, applied.Count);
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
+
+        return new SqliteGrainStorage(
+            new SqliteStorageOptions { DatabasePath = fullPath, MaxBatchSize = options.MaxBatchSize, Synchronous = options.Synchronous },
+            connectionString, writer, clock ?? TimeProvider.System, logger);
+    }
+
+    public async Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, payload FROM grain_state WHERE grain_id = $id";
+        command.Parameters.AddWithValue("$id", grainId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new StoredState(reader.GetInt64(0), (byte[])reader.GetValue(1));
+    }
+
+    public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var pending = new PendingWrite(write);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException<long>(new StorageUnavailableException("SQLite storage is shut down."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteJournalColumns.Select} FROM journal WHERE grain_id = $id AND request_id = $r ORDER BY leg";
+        command.Parameters.AddWithValue("$id", grainId);
+        command.Parameters.AddWithValue("$r", requestId);
+        return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteJournalColumns.Select} FROM journal WHERE grain_id = $id AND sequence > $after ORDER BY sequence LIMIT $limit";
+        command.Parameters.AddWithValue("$id", grainId);
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _commands.Dispose();
+        await _writer.DisposeAsync();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync();
+            throw new StorageUnavailableException("Could not open the SQLite database for reading.", e);
+        }
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var batch = new List<PendingWrite>(_options.MaxBatchSize);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Whatever queued while the last commit was in flight becomes the next batch: no timer needed,
+            // the batch grows exactly as fast as commits fall behind.
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<PendingWrite> batch)
+    {
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = _writer.BeginTransaction(deferred: false);
+            _commands.Enlist(transaction);
+            foreach (var pending in batch)
+            {
+                pending.Outcome = _commands.TryApply(pending.Write, now, out var version, out var failure)
+                    ? PendingOutcome.Applied(version)
+                    : PendingOutcome.Failed(failure!);
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            StorageLog.BatchFailed(_logger, "sqlite", batch.Count, e);
+            TryRollback(transaction);
+            var failure = new StorageUnavailableException("The SQLite transaction did not commit; nothing of it is stored.", e);
+            foreach (var pending in batch)
+            {
+                pending.Outcome = PendingOutcome.Failed(failure);
+            }
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.Complete();
+        }
+    }
+
+    private void TryRollback(SqliteTransaction? transaction)
+    {
+        try
+        {
+            transaction?.Rollback();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            StorageLog.RollbackFailed(_logger, "sqlite", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace TimeBank.Storage.Sqlite;
+
+/// <summary>
+/// The schema, as numbered steps. A step is never edited once released; a change is a new step.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "grain state and journal", """
+            CREATE TABLE grain_state (
+                grain_id   TEXT    NOT NULL PRIMARY KEY,
+                version    INTEGER NOT NULL,
+                payload    BLOB    NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE journal (
+                grain_id       TEXT    NOT NULL,
+                sequence       INTEGER NOT NULL,
+                request_id     TEXT    NOT NULL,
+                leg            INTEGER NOT NULL,
+                ledger         INTEGER NOT NULL,
+                debit_account  TEXT    NOT NULL,
+                credit_account TEXT    NOT NULL,
+                amount         INTEGER NOT NULL CHECK (amount > 0),
+                code           INTEGER NOT NULL,
+                reference      TEXT    NOT NULL,
+                balance_after  INTEGER NOT NULL,
+                recorded_at    INTEGER NOT NULL,
+                request_hash   BLOB    NOT NULL,
+                PRIMARY KEY (grain_id, sequence)
+            ) WITHOUT ROWID;
+
+            CREATE UNIQUE INDEX journal_by_request ON journal (grain_id, request_id, leg);
+            """),
+    ];
+}
+
+internal sealed record Migration(int Version, string Name, string Sql);

@@ -1,0 +1,16 @@
+namespace TimeBank.Storage.Sqlite;
+
+public sealed class SqliteStorageOptions
+{
+    /// <summary>The database file. Its folder is created when missing.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>Most writes committed in one transaction by the writer.</summary>
+    public int MaxBatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// <c>FULL</c> (the default) fsyncs the WAL at every commit, so an acknowledged write survives power loss.
+    /// <c>NORMAL</c> is faster but a power cut may lose the last commits (never corrupt the file).
+    /// </summary>
+    public string Synchronous { get; init; } = "FULL";
+}

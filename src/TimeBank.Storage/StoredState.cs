@@ -1,0 +1,4 @@
+namespace TimeBank.Storage;
+
+/// <summary>A grain's serialized state as stored, with the version that a later write must name.</summary>
+public sealed record StoredState(long Version, ReadOnlyMemory<byte> Payload);

@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+using TimeBank.Storage.Sqlite;
+
+namespace TimeBank.Storage.Tests;
+
+public sealed class SqliteStorageTests
+{
+    [Fact]
+    public async Task The_schema_is_migrated_once_and_recorded()
+    {
+        var path = StorageProviders.NewSqlitePath();
+        await (await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken)).DisposeAsync();
+        await (await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken)).DisposeAsync();
+
+        Assert.Equal([1L], await QueryAsync(path, "SELECT version FROM schema_migrations ORDER BY version"));
+    }
+
+    [Fact]
+    public async Task Two_instances_opening_a_new_file_at_once_both_succeed_and_migrate_once()
+    {
+        var path = StorageProviders.NewSqlitePath();
+        var opening = Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken), TestContext.Current.CancellationToken))
+            .ToArray();
+        foreach (var storage in await Task.WhenAll(opening))
+        {
+            await storage.DisposeAsync();
+        }
+
+        Assert.Equal([1L], await QueryAsync(path, "SELECT version FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task The_file_is_in_wal_mode()
+    {
+        var path = StorageProviders.NewSqlitePath();
+        await using var storage = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task What_was_acknowledged_is_there_after_the_store_is_closed_and_reopened()
+    {
+        var path = StorageProviders.NewSqlitePath();
+        await using (var storage = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("kept"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
+        }
+
+        await using var reopened = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken);
+        var stored = await reopened.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken);
+        Assert.Equal("kept", System.Text.Encoding.UTF8.GetString(stored!.Payload.Span));
+        Assert.Single(await reopened.FindJournalByRequestAsync("volunteer/a", "r1", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_write_after_disposal_fails_as_unavailable()
+    {
+        var storage = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = StorageProviders.NewSqlitePath() }, cancellationToken: TestContext.Current.CancellationToken);
+        await storage.DisposeAsync();
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("x"), StateWrite.NoJournal), TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("OFF")]
+    [InlineData("full; DROP TABLE x")]
+    public async Task An_unsafe_or_unknown_synchronous_setting_is_refused(string synchronous)
+        => await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SqliteGrainStorage.OpenAsync(
+            new SqliteStorageOptions { DatabasePath = StorageProviders.NewSqlitePath(), Synchronous = synchronous }, cancellationToken: TestContext.Current.CancellationToken));
+
+    private static async Task<List<long>> QueryAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var values = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            values.Add(reader.GetInt64(0));
+        }
+
+        return values;
+    }
+}

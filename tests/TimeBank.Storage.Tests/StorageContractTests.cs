@@ -1,0 +1,113 @@
+namespace TimeBank.Storage.Tests;
+
+/// <summary>What every provider promises: versions, atomic state + journal, and the journal's keys.</summary>
+public sealed class StorageContractTests
+{
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task A_state_is_absent_until_written_then_versioned_from_one(string provider)
+    {
+        await using var storage = await StorageProviders.CreateAsync(provider);
+        Assert.Null(await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), StateWrite.NoJournal), TestContext.Current.CancellationToken));
+        Assert.Equal(2, await storage.WriteStateAsync(new StateWrite("volunteer/a", 1, Rows.Payload("two"), StateWrite.NoJournal), TestContext.Current.CancellationToken));
+
+        var stored = await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken);
+        Assert.NotNull(stored);
+        Assert.Equal(2, stored.Version);
+        Assert.Equal("two", System.Text.Encoding.UTF8.GetString(stored.Payload.Span));
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task A_write_naming_a_stale_version_is_refused_and_changes_nothing(string provider)
+    {
+        await using var storage = await StorageProviders.CreateAsync(provider);
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
+
+        // A second "first write" (another process that also saw nothing) and a write from an old version.
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 0, Rows.Payload("rival"), [Rows.Entry(2, "r2")]), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 5, Rows.Payload("future"), [Rows.Entry(2, "r3")]), TestContext.Current.CancellationToken));
+
+        var stored = await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken);
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal("one", System.Text.Encoding.UTF8.GetString(stored.Payload.Span));
+        var journal = await storage.ReadJournalAsync("volunteer/a", 0, 100, TestContext.Current.CancellationToken);
+        Assert.Equal(["r1"], journal.Select(e => e.RequestId));
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task A_repeated_journal_key_fails_the_whole_write_including_its_state(string provider)
+    {
+        await using var storage = await StorageProviders.CreateAsync(provider);
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
+
+        // Right version, but the request id + leg is already in the journal: nothing of the write may land.
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 1, Rows.Payload("two"), [Rows.Entry(2, "r2"), Rows.Entry(3, "r1")]), TestContext.Current.CancellationToken));
+
+        var stored = await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken);
+        Assert.Equal(1, stored!.Version);
+        Assert.Single(await storage.ReadJournalAsync("volunteer/a", 0, 100, TestContext.Current.CancellationToken));
+        Assert.Empty(await storage.FindJournalByRequestAsync("volunteer/a", "r2", TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task Journal_rows_round_trip_exactly_and_are_found_by_request_and_paged_in_order(string provider)
+    {
+        await using var storage = await StorageProviders.CreateAsync(provider);
+        var written = new List<JournalEntry>();
+        for (var i = 1; i <= 10; i++)
+        {
+            var rows = new[] { Rows.Entry((2 * i) - 1, $"r{i}", leg: 0), Rows.Entry(2 * i, $"r{i}", leg: 1, amount: 10) };
+            written.AddRange(rows);
+            await storage.WriteStateAsync(new StateWrite("volunteer/v", i - 1, Rows.Payload($"s{i}"), rows), TestContext.Current.CancellationToken);
+        }
+
+        var found = await storage.FindJournalByRequestAsync("volunteer/v", "r7", TestContext.Current.CancellationToken);
+        Assert.Equal([0, 1], found.Select(e => e.Leg));
+        AssertSame(written[12], found[0]);
+        AssertSame(written[13], found[1]);
+        Assert.Empty(await storage.FindJournalByRequestAsync("volunteer/v", "r99", TestContext.Current.CancellationToken));
+        Assert.Empty(await storage.FindJournalByRequestAsync("volunteer/other", "r7", TestContext.Current.CancellationToken));
+
+        var page1 = await storage.ReadJournalAsync("volunteer/v", 0, 8, TestContext.Current.CancellationToken);
+        var page2 = await storage.ReadJournalAsync("volunteer/v", page1[^1].Sequence, 8, TestContext.Current.CancellationToken);
+        var page3 = await storage.ReadJournalAsync("volunteer/v", page2[^1].Sequence, 8, TestContext.Current.CancellationToken);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), page1.Concat(page2).Concat(page3).Select(e => e.Sequence));
+        Assert.Equal(4, page3.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task Concurrent_writes_to_many_grains_all_commit_and_one_stale_write_fails_alone(string provider)
+    {
+        await using var storage = await StorageProviders.CreateAsync(provider);
+        await storage.WriteStateAsync(new StateWrite("volunteer/stale", 0, Rows.Payload("x"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
+
+        // 500 grains written at once land in shared batches; the one stale write among them must not sink them.
+        var writes = Enumerable.Range(0, 500)
+            .Select(i => storage.WriteStateAsync(new StateWrite($"volunteer/g{i}", 0, Rows.Payload($"{i}"), [Rows.Entry(1, $"r{i}")]), TestContext.Current.CancellationToken))
+            .ToList();
+        var stale = storage.WriteStateAsync(new StateWrite("volunteer/stale", 0, Rows.Payload("y"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
+
+        Assert.All(await Task.WhenAll(writes), version => Assert.Equal(1, version));
+        await Assert.ThrowsAsync<StaleStateException>(() => stale);
+        for (var i = 0; i < 500; i += 50)
+        {
+            Assert.Equal($"{i}", System.Text.Encoding.UTF8.GetString((await storage.ReadStateAsync($"volunteer/g{i}", TestContext.Current.CancellationToken))!.Payload.Span));
+            Assert.Single(await storage.FindJournalByRequestAsync($"volunteer/g{i}", $"r{i}", TestContext.Current.CancellationToken));
+        }
+    }
+
+    private static void AssertSame(JournalEntry expected, JournalEntry actual)
+    {
+        Assert.Equal(expected with { RequestHash = default }, actual with { RequestHash = default });
+        Assert.Equal(expected.RequestHash.ToArray(), actual.RequestHash.ToArray());
+    }
+}

@@ -1,0 +1,20 @@
+using TimeBank.Storage.InMemory;
+using TimeBank.Storage.Sqlite;
+
+namespace TimeBank.Storage.Tests;
+
+/// <summary>Every provider the storage contract is tested on. Each test gets a fresh, empty store.</summary>
+public static class StorageProviders
+{
+    public static readonly TheoryData<string> All = ["memory", "sqlite"];
+
+    public static async Task<IGrainStorage> CreateAsync(string provider) => provider switch
+    {
+        "memory" => new InMemoryGrainStorage(),
+        "sqlite" => await SqliteGrainStorage.OpenAsync(
+            new SqliteStorageOptions { DatabasePath = NewSqlitePath() }, cancellationToken: TestContext.Current.CancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    public static string NewSqlitePath() => Path.Combine(Path.GetTempPath(), "timebank-tests", Guid.NewGuid().ToString("N"), "timebank.db");
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every TimeBank test: `./test.sh` (extra arguments go to `dotnet test`, e.g. --filter Name~Deposit).
+#
+# First it installs the system packages the tests talk to, when it can (root and apt-get):
+#   python3-grpcio python3-grpc-tools   Google's gRPC client, for the interop tests
+# Without them those tests skip with the reason printed, except under CI=true, where they fail.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+packages=(python3-grpcio python3-grpc-tools)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: ${missing[*]} missing and this is not root; interop tests will skip. Fix: sudo apt-get install -y ${missing[*]}"
+  fi
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test TimeBank.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test assemblies: "tests: N passed, N failed, N skipped".
+awk '/(Passed|Failed)! +- +Failed:/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) } }
+     END { if (p + f + s > 0) printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+grep -E "^\s+Skipped " "$log" | sed 's/^ */skipped: /' || true
+exit "$status"

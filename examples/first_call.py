@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""A first call to a running TimeBank server with Google's gRPC client (Debian: python3-grpcio python3-grpc-tools).
+
+    /usr/bin/python3 examples/first_call.py            # server on 127.0.0.1:5000
+    /usr/bin/python3 examples/first_call.py HOST:PORT
+
+Generates Python stubs from protos/ into a temporary folder, registers a volunteer, deposits 90 minutes of
+service twice with the same request id (the retry changes nothing), and prints the balance.
+"""
+import importlib
+import os
+import sys
+import tempfile
+
+import grpc
+from grpc_tools import protoc
+
+address = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:5000"
+protos = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protos")
+out = tempfile.mkdtemp(prefix="timebank-first-call-")
+well_known = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+protoc.main(["protoc", f"-I{protos}", f"-I{well_known}", f"--python_out={out}", f"--grpc_python_out={out}", "timebank/v1/volunteer.proto"])
+sys.path.insert(0, out)
+v1 = importlib.import_module("timebank.v1.volunteer_pb2")
+v1_grpc = importlib.import_module("timebank.v1.volunteer_pb2_grpc")
+
+with grpc.insecure_channel(address) as channel:
+    volunteers = v1_grpc.VolunteerServiceStub(channel)
+    registered = volunteers.RegisterVolunteer(
+        v1.RegisterVolunteerRequest(volunteer_id="ana", display_name="Ana Li", community_id="riverside"), timeout=10)
+    print("registered:", registered.volunteer.volunteer_id, "created" if registered.created else "already registered")
+
+    deposit = v1.DepositHoursRequest(request_id="first-call-1", volunteer_id="ana", activity_id="park-cleanup", minutes=90)
+    for attempt in ("deposit", "retry"):
+        receipt = volunteers.DepositHours(deposit, timeout=10)
+        print(f"{attempt}: {receipt.minutes_credited} minutes, {receipt.points_awarded} points")
+
+    balance = volunteers.GetBalance(v1.GetBalanceRequest(volunteer_id="ana"), timeout=10)
+    print(f"balance: {balance.hours_minutes} minutes, {balance.points} points")
+
+    try:
+        volunteers.DepositHours(v1.DepositHoursRequest(request_id="first-call-2", volunteer_id="ana", activity_id="park-cleanup", minutes=-5), timeout=10)
+    except grpc.RpcError as error:
+        print(f"bad input: {error.code().name}: {error.details()}")

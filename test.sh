@@ -31,9 +31,8 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One closing line over all test assemblies: "tests: N passed, N failed, N skipped".
-awk '/(Passed|Failed)! +- +Failed:/ {
-       gsub(",", ""); for (i = 1; i <= NF; i++) {
-         if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) } }
-     END { if (p + f + s > 0) printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-grep -E "^\s+Skipped " "$log" | sed 's/^ */skipped: /' || true
+awk '/^Total tests: [0-9]+/ { runs++ }
+     /^ +Passed: [0-9]+$/ { p += $2 } /^ +Failed: [0-9]+$/ { f += $2 } /^ +Skipped: [0-9]+$/ { s += $2 }
+     END { if (runs) printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+grep -E "^ +Skipped [A-Za-z]" "$log" | sed 's/^ */skipped: /' || true
 exit "$status"

@@ -12,4 +12,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(3, LogLevel.Warning, "Storage {Provider}: rollback after a failed commit also failed.")]
     public static partial void RollbackFailed(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Storage {Provider}: a batch of {Count} write(s) hit {SqlState}; committing each write alone to isolate it.")]
+    public static partial void BatchIsolated(ILogger logger, string provider, int count, string sqlState);
 }

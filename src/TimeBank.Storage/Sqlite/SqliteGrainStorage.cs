@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +17,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteCommands _commands;
-    private readonly Channel<PendingWrite> _queue;
+    private readonly GroupCommitQueue _queue;
     private readonly Task _writerLoop;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -31,7 +30,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         _clock = clock;
         _logger = logger;
         _commands = new SqliteWriteCommands(writer);
-        _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+        _queue = new GroupCommitQueue(options.MaxBatchSize, options.BatchWindow, clock);
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
@@ -81,7 +80,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         }
 
         return new SqliteGrainStorage(
-            new SqliteStorageOptions { DatabasePath = fullPath, MaxBatchSize = options.MaxBatchSize, Synchronous = options.Synchronous },
+            new SqliteStorageOptions { DatabasePath = fullPath, MaxBatchSize = options.MaxBatchSize, BatchWindow = options.BatchWindow, Synchronous = options.Synchronous },
             connectionString, writer, clock ?? TimeProvider.System, logger);
     }
 
@@ -104,7 +103,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(write);
         var pending = new PendingWrite(write);
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queue.TryEnqueue(pending))
         {
             return Task.FromException<long>(new StorageUnavailableException("SQLite storage is shut down."));
         }
@@ -136,8 +135,9 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _writerLoop.ConfigureAwait(false);
+        _queue.FailRemaining(new StorageUnavailableException("SQLite storage is shut down."));
         _commands.Dispose();
         await _writer.DisposeAsync();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
@@ -168,16 +168,8 @@ public sealed class SqliteGrainStorage : IGrainStorage
     private async Task RunWriterAsync()
     {
         var batch = new List<PendingWrite>(_options.MaxBatchSize);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.ReadBatchAsync(batch).ConfigureAwait(false))
         {
-            // Whatever queued while the last commit was in flight becomes the next batch: no timer needed,
-            // the batch grows exactly as fast as commits fall behind.
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
             CommitBatch(batch);
             batch.Clear();
         }

@@ -37,4 +37,4 @@ internal static class SqliteMigrations
     ];
 }
 
-internal sealed record Migration(int Version, string Name, string Sql);
+

@@ -9,6 +9,12 @@ public sealed class SqliteStorageOptions
     public int MaxBatchSize { get; init; } = 256;
 
     /// <summary>
+    /// How long a batch stays open for more writes after its first. Zero (the default) commits what queued
+    /// while the previous commit ran: under load batches fill by themselves, and a lone write waits for nothing.
+    /// </summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
     /// <c>FULL</c> (the default) fsyncs the WAL at every commit, so an acknowledged write survives power loss.
     /// <c>NORMAL</c> is faster but a power cut may lose the last commits (never corrupt the file).
     /// </summary>

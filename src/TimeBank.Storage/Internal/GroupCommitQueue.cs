@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+
+namespace TimeBank.Storage.Internal;
+
+/// <summary>
+/// Where writes wait for the provider's single writer. A batch closes when it holds
+/// <see cref="MaxBatchSize"/> writes or when <see cref="Window"/> has passed since its first write, whichever
+/// comes first; with a zero window it takes exactly what queued while the previous commit was in flight.
+/// Either way one commit (one fsync) is paid per batch, not per write.
+/// </summary>
+internal sealed class GroupCommitQueue(int maxBatchSize, TimeSpan window, TimeProvider clock)
+{
+    private readonly Channel<PendingWrite> _channel = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    public int MaxBatchSize { get; } = maxBatchSize >= 1 ? maxBatchSize : throw new ArgumentOutOfRangeException(nameof(maxBatchSize), "A batch holds at least one write.");
+
+    public TimeSpan Window { get; } = window >= TimeSpan.Zero ? window : throw new ArgumentOutOfRangeException(nameof(window), "The window cannot be negative.");
+
+    public bool TryEnqueue(PendingWrite write) => _channel.Writer.TryWrite(write);
+
+    public void Complete() => _channel.Writer.TryComplete();
+
+    /// <summary>Fills <paramref name="batch"/>; false once the queue is completed and empty.</summary>
+    public async ValueTask<bool> ReadBatchAsync(List<PendingWrite> batch)
+    {
+        var reader = _channel.Reader;
+        if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Drain(reader, batch);
+        if (Window > TimeSpan.Zero && batch.Count < MaxBatchSize)
+        {
+            var closesAt = clock.GetTimestamp() + (long)(Window.TotalSeconds * clock.TimestampFrequency);
+            while (batch.Count < MaxBatchSize)
+            {
+                var remaining = clock.GetElapsedTime(clock.GetTimestamp(), closesAt);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                using var timeout = new CancellationTokenSource(remaining, clock);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                Drain(reader, batch);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Fails whatever is still queued (used at shutdown, after the writer stopped).</summary>
+    public void FailRemaining(Exception error)
+    {
+        while (_channel.Reader.TryRead(out var pending))
+        {
+            pending.Outcome = PendingOutcome.Failed(error);
+            pending.Complete();
+        }
+    }
+
+    private void Drain(ChannelReader<PendingWrite> reader, List<PendingWrite> batch)
+    {
+        while (batch.Count < MaxBatchSize && reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Npgsql;
+using TimeBank.Storage.Internal;
+
+namespace TimeBank.Storage.Postgres;
+
+/// <summary>
+/// Commits a batch of writes in one transaction and three round trips, whatever its size: (1) lock the rows
+/// to update in key order, then update and insert state rows from arrays, returning the ids whose version
+/// matched; (2) insert the journal rows of those writes from arrays; (3) commit. A write whose version did
+/// not match fails alone, with nothing of it stored; the rest commit.
+/// </summary>
+internal static class PostgresBatchCommit
+{
+    private const string LockSql = "SELECT grain_id FROM grain_state WHERE grain_id = ANY($1) ORDER BY grain_id FOR UPDATE";
+
+    private const string UpdateSql = """
+        UPDATE grain_state AS g
+           SET version = g.version + 1, payload = u.payload, updated_at = $4
+          FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS u(grain_id, expected, payload)
+         WHERE g.grain_id = u.grain_id AND g.version = u.expected
+        RETURNING g.grain_id
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO grain_state (grain_id, version, payload, updated_at)
+        SELECT u.grain_id, 1, u.payload, $3
+          FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(grain_id, payload, n)
+         ORDER BY u.n
+        ON CONFLICT (grain_id) DO NOTHING
+        RETURNING grain_id
+        """;
+
+    private const string JournalSql = """
+        INSERT INTO journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[], $12::timestamptz[], $13::bytea[])
+        """;
+
+    /// <summary>Commits the batch and sets each write's outcome. Throws (outcomes unset) when the transaction fails.</summary>
+    public static async Task CommitAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingWrite> batch, DateTime nowUtc)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+
+        var updates = batch.Where(p => p.Write.ExpectedVersion > 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
+        var inserts = batch.Where(p => p.Write.ExpectedVersion == 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
+        var applied = await WriteStateAsync(connection, transaction, updates, inserts, nowUtc).ConfigureAwait(false);
+
+        var journaled = batch.Where(p => applied.Contains(p.Write.GrainId)).ToArray();
+        if (journaled.Any(p => p.Write.Journal.Count > 0))
+        {
+            await InsertJournalAsync(connection, transaction, journaled).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        foreach (var pending in batch)
+        {
+            pending.Outcome = applied.Contains(pending.Write.GrainId)
+                ? PendingOutcome.Applied(pending.Write.ExpectedVersion + 1)
+                : PendingOutcome.Failed(new StaleStateException(pending.Write.GrainId, pending.Write.ExpectedVersion));
+        }
+    }
+
+    private static async Task<HashSet<string>> WriteStateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, DateTime nowUtc)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var firstCounted = 0;
+        if (updates.Length > 0)
+        {
+            // Rows are locked in key order first, so two processes' batches over the same grains queue behind
+            // each other instead of deadlocking.
+            var ids = updates.Select(p => p.Write.GrainId).ToArray();
+            batch.BatchCommands.Add(Command(LockSql, ids));
+            batch.BatchCommands.Add(Command(UpdateSql, ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc));
+            firstCounted = 1;
+        }
+
+        if (inserts.Length > 0)
+        {
+            batch.BatchCommands.Add(Command(InsertSql, inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc));
+        }
+
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        var resultSet = 0;
+        do
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                if (resultSet >= firstCounted)
+                {
+                    applied.Add(reader.GetString(0));
+                }
+            }
+
+            resultSet++;
+        }
+        while (await reader.NextResultAsync().ConfigureAwait(false));
+
+        return applied;
+    }
+
+    private static async Task InsertJournalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] writes)
+    {
+        var rows = writes.SelectMany(p => p.Write.Journal.Select(entry => (p.Write.GrainId, Entry: entry))).ToArray();
+        await using var command = new NpgsqlCommand(JournalSql, connection, transaction);
+        command.Parameters.Add(Parameter(rows.Select(r => r.GrainId).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Sequence).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RequestId).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Leg).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Ledger).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.DebitAccount).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.CreditAccount).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Amount).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Code).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Reference).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.BalanceAfter).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RecordedAt.UtcDateTime).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RequestHash.ToArray()).ToArray()));
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(Parameter(value));
+        }
+
+        return command;
+    }
+
+    private static NpgsqlParameter Parameter(object value) => new() { Value = value };
+}

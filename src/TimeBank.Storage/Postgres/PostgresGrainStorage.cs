@@ -1,0 +1,220 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TimeBank.Storage.Internal;
+
+namespace TimeBank.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL, for production and for several server processes on one database. Writes are group-committed
+/// by one writer loop per process (see <see cref="PostgresBatchCommit"/>); each state row's version keeps
+/// processes honest with each other: a stale write is refused, never merged.
+/// </summary>
+public sealed class PostgresGrainStorage : IGrainStorage
+{
+    private static readonly string[] SynchronousCommitValues = ["on", "off", "local", "remote_write", "remote_apply"];
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitQueue _queue;
+    private readonly Task _writerLoop;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+
+    private PostgresGrainStorage(NpgsqlDataSource dataSource, PostgresStorageOptions options, string location, TimeProvider clock, ILogger logger)
+    {
+        _dataSource = dataSource;
+        _clock = clock;
+        _logger = logger;
+        Location = location;
+        _queue = new GroupCommitQueue(options.MaxBatchSize, options.BatchWindow, clock);
+        _writerLoop = Task.Run(RunWriterAsync);
+    }
+
+    public string Name => "postgres";
+
+    /// <summary>host:port/database, for logs (never the password).</summary>
+    public string Location { get; }
+
+    public static async Task<PostgresGrainStorage> OpenAsync(
+        PostgresStorageOptions options, TimeProvider? clock = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!SynchronousCommitValues.Contains(options.SynchronousCommit))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.SynchronousCommit, $"SynchronousCommit must be one of {string.Join(", ", SynchronousCommitValues)}.");
+        }
+
+        logger ??= NullLogger.Instance;
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        // Set per connection, so a server configured with synchronous_commit=off cannot weaken what we promise.
+        builder.Options = $"{builder.Options} -c synchronous_commit={options.SynchronousCommit}".Trim();
+        var location = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        try
+        {
+            var applied = await PostgresSchema.MigrateAsync(dataSource, cancellationToken);
+            StorageLog.SchemaReady(logger, "postgres", location, applied.Count);
+        }
+        catch (NpgsqlException e)
+        {
+            await dataSource.DisposeAsync();
+            throw new StorageUnavailableException($"Could not open PostgreSQL at {location}: {e.Message}", e);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+
+        return new PostgresGrainStorage(dataSource, options, location, clock ?? TimeProvider.System, logger);
+    }
+
+    public async Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT version, payload FROM grain_state WHERE grain_id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = grainId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StorageUnavailableException("Could not read state from PostgreSQL.", e);
+        }
+    }
+
+    public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var pending = new PendingWrite(write);
+        return _queue.TryEnqueue(pending)
+            ? pending.Completion.Task
+            : Task.FromException<long>(new StorageUnavailableException("PostgreSQL storage is shut down."));
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
+        => ReadJournalAsync(
+            $"SELECT {PostgresJournalColumns.Select} FROM journal WHERE grain_id = $1 AND request_id = $2 ORDER BY leg",
+            [grainId, requestId],
+            cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadJournalAsync(
+            $"SELECT {PostgresJournalColumns.Select} FROM journal WHERE grain_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3",
+            [grainId, afterSequence, limit],
+            cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Complete();
+        await _writerLoop.ConfigureAwait(false);
+        _queue.FailRemaining(new StorageUnavailableException("PostgreSQL storage is shut down."));
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>A deadlock, a serialization failure or a rejected value: nothing of the batch committed, and
+    /// committing each write alone will show which (if any) is at fault.</summary>
+    private static bool IsolatesPerWrite(PostgresException e)
+        => e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("22", StringComparison.Ordinal)
+           || e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    private async Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            foreach (var value in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            var rows = new List<JournalEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(PostgresJournalColumns.Read(reader));
+            }
+
+            return rows;
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StorageUnavailableException("Could not read the journal from PostgreSQL.", e);
+        }
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var batch = new List<PendingWrite>(_queue.MaxBatchSize);
+        while (await _queue.ReadBatchAsync(batch).ConfigureAwait(false))
+        {
+            await CommitAsync(batch).ConfigureAwait(false);
+            foreach (var pending in batch)
+            {
+                pending.Complete();
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            // The same grain twice in one batch cannot be decided by one statement; it never happens (a grain
+            // awaits each write), but if it did, writing one at a time keeps it correct.
+            if (batch.Select(p => p.Write.GrainId).Distinct(StringComparer.Ordinal).Count() == batch.Count)
+            {
+                await PostgresBatchCommit.CommitAsync(_dataSource, batch, now).ConfigureAwait(false);
+                return;
+            }
+        }
+        catch (PostgresException e) when (IsolatesPerWrite(e))
+        {
+            StorageLog.BatchIsolated(_logger, "postgres", batch.Count, e.SqlState);
+        }
+        catch (Exception e)
+        {
+            FailAll(batch, e);
+            return;
+        }
+
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await PostgresBatchCommit.CommitAsync(_dataSource, [pending], now).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                pending.Outcome = PendingOutcome.Failed(new StaleStateException($"Journal of '{pending.Write.GrainId}' already holds one of these rows.", e));
+            }
+            catch (PostgresException e) when (IsolatesPerWrite(e))
+            {
+                pending.Outcome = PendingOutcome.Failed(new StorageRejectedException($"PostgreSQL rejected the write of '{pending.Write.GrainId}': {e.MessageText}", e));
+            }
+            catch (Exception e)
+            {
+                FailAll([pending], e);
+            }
+        }
+    }
+
+    private void FailAll(IEnumerable<PendingWrite> writes, Exception error)
+    {
+        // If the connection broke during COMMIT the outcome is unknown; callers are told "unavailable", their
+        // activations reload whatever did commit, and a retry with the same request id finds it.
+        StorageLog.BatchFailed(_logger, "postgres", writes.Count(), error);
+        var failure = new StorageUnavailableException("The PostgreSQL transaction did not commit.", error);
+        foreach (var pending in writes)
+        {
+            pending.Outcome = PendingOutcome.Failed(failure);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace TimeBank.Storage.Postgres;
+
+/// <summary>The PostgreSQL schema, as numbered steps. A released step is never edited; a change is a new step.</summary>
+internal static class PostgresMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "grain state and journal", """
+            CREATE TABLE grain_state (
+                grain_id   text        NOT NULL PRIMARY KEY,
+                version    bigint      NOT NULL,
+                payload    bytea       NOT NULL,
+                updated_at timestamptz NOT NULL
+            );
+
+            CREATE TABLE journal (
+                grain_id       text        NOT NULL,
+                sequence       bigint      NOT NULL,
+                request_id     text        NOT NULL,
+                leg            integer     NOT NULL,
+                ledger         integer     NOT NULL,
+                debit_account  text        NOT NULL,
+                credit_account text        NOT NULL,
+                amount         bigint      NOT NULL CHECK (amount > 0),
+                code           integer     NOT NULL,
+                reference      text        NOT NULL,
+                balance_after  bigint      NOT NULL,
+                recorded_at    timestamptz NOT NULL,
+                request_hash   bytea       NOT NULL,
+                PRIMARY KEY (grain_id, sequence)
+            );
+
+            CREATE UNIQUE INDEX journal_by_request ON journal (grain_id, request_id, leg);
+            """),
+    ];
+}

@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+
+namespace TimeBank.Benchmarks;
+
+public static class Program
+{
+    /// <summary>
+    /// <c>--memory</c> measures bytes retained per idle activation (BenchmarkDotNet measures allocations, not
+    /// retention); anything else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--memory", StringComparer.Ordinal))
+        {
+            await IdleActivationMemory.RunAsync(Console.Out);
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -1,6 +1,6 @@
 namespace TimeBank.Runtime.Internal;
 
-/// <summary>A queued call. It is its caller's completion source too, so queueing costs one object.</summary>
+/// <summary>A queued call. It is its caller's completion source too, so queueing costs two objects (this and its task), not three.</summary>
 internal sealed class CallWorkItem<TGrain, TArg, TResult>(Func<TGrain, TArg, Task<TResult>> method, TArg arg)
     : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWorkItem
     where TGrain : class

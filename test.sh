@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every TimeBank test: `./test.sh` (extra arguments go to `dotnet test`, e.g. --filter Name~Deposit).
 #
-# First it installs the system packages the tests talk to, when it can (root and apt-get):
+# First it gets the real parts the tests talk to, installing them when it can (root and apt-get):
 #   python3-grpcio python3-grpc-tools   Google's gRPC client, for the interop tests
+#   postgresql-15                       a throwaway PostgreSQL in a temporary folder on a free port, removed
+#                                       afterwards; its connection string goes to the tests in
+#                                       TIMEBANK_TEST_POSTGRES (set it yourself to use another database)
 # Without them those tests skip with the reason printed, except under CI=true, where they fail.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,8 +26,14 @@ if ((${#missing[@]})); then
   fi
 fi
 
+if [[ -z ${TIMEBANK_TEST_POSTGRES:-} ]]; then
+  # shellcheck source=scripts/throwaway-postgres.sh
+  source scripts/throwaway-postgres.sh
+  start_throwaway_postgres || echo "test.sh: no PostgreSQL; its tests will skip (or fail under CI=true)"
+fi
+
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; declare -F stop_throwaway_postgres >/dev/null && stop_throwaway_postgres' EXIT
 set +e
 dotnet test TimeBank.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

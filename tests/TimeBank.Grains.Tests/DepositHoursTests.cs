@@ -41,12 +41,13 @@ public sealed class DepositHoursTests
         Assert.Equal(new VolunteerBalance("ana", 90, 15), (await anaAgain.GetBalanceAsync()).Balance);
     }
 
+    public static readonly TheoryData<string, string, long> OtherContent = GrainTestHost.OnEveryProvider(("park-cleanup", 60L), ("library", 90L));
+
     [Theory]
-    [InlineData("park-cleanup", 60)]
-    [InlineData("library", 90)]
-    public async Task The_same_request_id_with_other_content_is_refused(string activity, long minutes)
+    [MemberData(nameof(OtherContent))]
+    public async Task The_same_request_id_with_other_content_is_refused(string provider, string activity, long minutes)
     {
-        await using var test = await GrainTestHost.StartAsync("sqlite");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
         await ana.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90));
 
@@ -57,19 +58,22 @@ public sealed class DepositHoursTests
         Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Balance);
     }
 
+    public static readonly TheoryData<string, string, string, long, DepositHoursStatus> BadDeposits = GrainTestHost.OnEveryProvider(
+        ("", "act", 60L, DepositHoursStatus.InvalidRequestId),
+        ("has space", "act", 60L, DepositHoursStatus.InvalidRequestId),
+        ("r", "", 60L, DepositHoursStatus.InvalidActivityId),
+        ("r", "bad activity", 60L, DepositHoursStatus.InvalidActivityId),
+        ("r", "act", 0L, DepositHoursStatus.MinutesNotPositive),
+        ("r", "act", -30L, DepositHoursStatus.MinutesNotPositive),
+        ("r", "act", long.MinValue, DepositHoursStatus.MinutesNotPositive),
+        ("r", "act", 1441L, DepositHoursStatus.MinutesTooLarge),
+        ("r", "act", long.MaxValue, DepositHoursStatus.MinutesTooLarge));
+
     [Theory]
-    [InlineData("", "act", 60, DepositHoursStatus.InvalidRequestId)]
-    [InlineData("has space", "act", 60, DepositHoursStatus.InvalidRequestId)]
-    [InlineData("r", "", 60, DepositHoursStatus.InvalidActivityId)]
-    [InlineData("r", "bad activity", 60, DepositHoursStatus.InvalidActivityId)]
-    [InlineData("r", "act", 0, DepositHoursStatus.MinutesNotPositive)]
-    [InlineData("r", "act", -30, DepositHoursStatus.MinutesNotPositive)]
-    [InlineData("r", "act", long.MinValue, DepositHoursStatus.MinutesNotPositive)]
-    [InlineData("r", "act", 1441, DepositHoursStatus.MinutesTooLarge)]
-    [InlineData("r", "act", long.MaxValue, DepositHoursStatus.MinutesTooLarge)]
-    public async Task Bad_deposits_are_refused_with_their_reason_and_change_nothing(string requestId, string activity, long minutes, DepositHoursStatus expected)
+    [MemberData(nameof(BadDeposits))]
+    public async Task Bad_deposits_are_refused_with_their_reason_and_change_nothing(string provider, string requestId, string activity, long minutes, DepositHoursStatus expected)
     {
-        await using var test = await GrainTestHost.StartAsync("memory");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
 
         var result = await ana.DepositHoursAsync(new DepositHours(requestId, activity, minutes));
@@ -79,29 +83,32 @@ public sealed class DepositHoursTests
         Assert.Empty(await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken));
     }
 
-    [Fact]
-    public async Task A_request_id_of_129_characters_is_refused_and_128_accepted()
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_request_id_of_129_characters_is_refused_and_128_accepted(string provider)
     {
-        await using var test = await GrainTestHost.StartAsync("memory");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
         Assert.Equal(DepositHoursStatus.InvalidRequestId, (await ana.DepositHoursAsync(new DepositHours(new string('r', 129), "act", 10))).Status);
         Assert.Equal(DepositHoursStatus.Deposited, (await ana.DepositHoursAsync(new DepositHours(new string('r', 128), "act", 10))).Status);
     }
 
-    [Fact]
-    public async Task A_deposit_for_an_unregistered_volunteer_is_refused()
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_deposit_for_an_unregistered_volunteer_is_refused(string provider)
     {
-        await using var test = await GrainTestHost.StartAsync("sqlite");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var result = await test.Host.GetGrain<IVolunteerGrain>("nobody").DepositHoursAsync(new DepositHours("r", "act", 60));
 
         Assert.Equal(DepositHoursStatus.VolunteerNotFound, result.Status);
         Assert.Null(await test.Storage.ReadStateAsync("volunteer/nobody", TestContext.Current.CancellationToken));
     }
 
-    [Fact]
-    public async Task A_deposit_earning_no_whole_point_writes_only_the_hours_leg()
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_deposit_earning_no_whole_point_writes_only_the_hours_leg(string provider)
     {
-        await using var test = await GrainTestHost.StartAsync("sqlite");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
 
         var result = await ana.DepositHoursAsync(new DepositHours("r", "act", 5)); // 5 min at 10/h = 0.83 points

@@ -28,18 +28,21 @@ public sealed class VolunteerRegistrationTests
         Assert.Equal(first.Volunteer, afterRestart.Volunteer);
     }
 
+    public static readonly TheoryData<string, string, string, string, RegisterVolunteerStatus> BadRegistrations = GrainTestHost.OnEveryProvider(
+        ("ana", "", "riverside", RegisterVolunteerStatus.InvalidDisplayName),
+        ("ana", "   ", "riverside", RegisterVolunteerStatus.InvalidDisplayName),
+        ("ana", "Ana\u0000", "riverside", RegisterVolunteerStatus.InvalidDisplayName),
+        ("ana", "Ana", "", RegisterVolunteerStatus.InvalidCommunityId),
+        ("ana", "Ana", "river side", RegisterVolunteerStatus.InvalidCommunityId),
+        ("ana", "Ana", "community/x", RegisterVolunteerStatus.InvalidCommunityId),
+        ("-ana", "Ana", "riverside", RegisterVolunteerStatus.InvalidVolunteerId),
+        ("ana/../x", "Ana", "riverside", RegisterVolunteerStatus.InvalidVolunteerId));
+
     [Theory]
-    [InlineData("ana", "", "riverside", RegisterVolunteerStatus.InvalidDisplayName)]
-    [InlineData("ana", "   ", "riverside", RegisterVolunteerStatus.InvalidDisplayName)]
-    [InlineData("ana", "Ana\u0000", "riverside", RegisterVolunteerStatus.InvalidDisplayName)]
-    [InlineData("ana", "Ana", "", RegisterVolunteerStatus.InvalidCommunityId)]
-    [InlineData("ana", "Ana", "river side", RegisterVolunteerStatus.InvalidCommunityId)]
-    [InlineData("ana", "Ana", "community/x", RegisterVolunteerStatus.InvalidCommunityId)]
-    [InlineData("-ana", "Ana", "riverside", RegisterVolunteerStatus.InvalidVolunteerId)]
-    [InlineData("ana/../x", "Ana", "riverside", RegisterVolunteerStatus.InvalidVolunteerId)]
-    public async Task Bad_registrations_are_refused_with_their_reason_and_store_nothing(string id, string name, string community, RegisterVolunteerStatus expected)
+    [MemberData(nameof(BadRegistrations))]
+    public async Task Bad_registrations_are_refused_with_their_reason_and_store_nothing(string provider, string id, string name, string community, RegisterVolunteerStatus expected)
     {
-        await using var test = await GrainTestHost.StartAsync("memory");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var result = await test.Host.GetGrain<IVolunteerGrain>(id).RegisterAsync(new RegisterVolunteer(name, community));
 
         Assert.Equal(expected, result.Status);
@@ -47,18 +50,20 @@ public sealed class VolunteerRegistrationTests
         Assert.Null(await test.Storage.ReadStateAsync($"volunteer/{id}", TestContext.Current.CancellationToken));
     }
 
-    [Fact]
-    public async Task A_name_of_201_characters_is_refused_and_200_accepted()
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_name_of_201_characters_is_refused_and_200_accepted(string provider)
     {
-        await using var test = await GrainTestHost.StartAsync("memory");
+        await using var test = await GrainTestHost.StartAsync(provider);
         Assert.Equal(RegisterVolunteerStatus.InvalidDisplayName, (await test.Host.GetGrain<IVolunteerGrain>("a").RegisterAsync(new RegisterVolunteer(new string('x', 201), "c"))).Status);
         Assert.Equal(RegisterVolunteerStatus.Registered, (await test.Host.GetGrain<IVolunteerGrain>("a").RegisterAsync(new RegisterVolunteer(new string('x', 200), "c"))).Status);
     }
 
-    [Fact]
-    public async Task Asking_for_an_unregistered_balance_says_not_found_and_writes_nothing()
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task Asking_for_an_unregistered_balance_says_not_found_and_writes_nothing(string provider)
     {
-        await using var test = await GrainTestHost.StartAsync("sqlite");
+        await using var test = await GrainTestHost.StartAsync(provider);
         var result = await test.Host.GetGrain<IVolunteerGrain>("ghost").GetBalanceAsync();
 
         Assert.Equal(GetBalanceStatus.VolunteerNotFound, result.Status);

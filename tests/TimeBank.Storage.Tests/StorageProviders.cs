@@ -1,18 +1,22 @@
 using TimeBank.Storage.InMemory;
+using TimeBank.Storage.Postgres;
 using TimeBank.Storage.Sqlite;
+using TimeBank.Testing;
 
 namespace TimeBank.Storage.Tests;
 
 /// <summary>Every provider the storage contract is tested on. Each test gets a fresh, empty store.</summary>
 public static class StorageProviders
 {
-    public static readonly TheoryData<string> All = ["memory", "sqlite"];
+    public static readonly TheoryData<string> All = ["memory", "sqlite", "postgres"];
 
     public static async Task<IGrainStorage> CreateAsync(string provider) => provider switch
     {
         "memory" => new InMemoryGrainStorage(),
         "sqlite" => await SqliteGrainStorage.OpenAsync(
             new SqliteStorageOptions { DatabasePath = NewSqlitePath() }, cancellationToken: TestContext.Current.CancellationToken),
+        "postgres" => await PostgresGrainStorage.OpenAsync(
+            new PostgresStorageOptions { ConnectionString = await TestPostgres.CreateSchemaAsync() }, cancellationToken: TestContext.Current.CancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 

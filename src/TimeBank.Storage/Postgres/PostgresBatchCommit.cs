@@ -70,14 +70,14 @@ internal static class PostgresBatchCommit
             // Rows are locked in key order first, so two processes' batches over the same grains queue behind
             // each other instead of deadlocking.
             var ids = updates.Select(p => p.Write.GrainId).ToArray();
-            batch.BatchCommands.Add(Command(LockSql, ids));
-            batch.BatchCommands.Add(Command(UpdateSql, ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc));
+            batch.BatchCommands.Add(Command(LockSql, [ids]));
+            batch.BatchCommands.Add(Command(UpdateSql, [ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc]));
             firstCounted = 1;
         }
 
         if (inserts.Length > 0)
         {
-            batch.BatchCommands.Add(Command(InsertSql, inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc));
+            batch.BatchCommands.Add(Command(InsertSql, [inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc]));
         }
 
         var applied = new HashSet<string>(StringComparer.Ordinal);
@@ -120,7 +120,8 @@ internal static class PostgresBatchCommit
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    // Not `params`: a lone string[] would be spread into separate parameters by array covariance.
+    private static NpgsqlBatchCommand Command(string sql, object[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)

@@ -71,7 +71,7 @@ public sealed class GrpcChannel : IDisposable
             var reader = CreateReader(response, method.ResponseParser, await response.Content.ReadAsStreamAsync(call.Token).ConfigureAwait(false));
             var message = await reader.ReadNextAsync(call.Token).ConfigureAwait(false);
             var extra = message is null ? null : await reader.ReadNextAsync(call.Token).ConfigureAwait(false);
-            ThrowIfNotOk(response.TrailingHeaders);
+            ThrowIfNotOk(StatusHeaders(response));
             if (message is null || extra is not null)
             {
                 throw new RpcException(StatusCode.Internal, $"A unary response has exactly one message; the server sent {(message is null ? "none" : "more than one")}.");
@@ -119,7 +119,7 @@ public sealed class GrpcChannel : IDisposable
                     message = await reader.ReadNextAsync(call.Token).ConfigureAwait(false);
                     if (message is null)
                     {
-                        ThrowIfNotOk(response.TrailingHeaders);
+                        ThrowIfNotOk(StatusHeaders(response));
                         yield break;
                     }
                 }
@@ -154,6 +154,13 @@ public sealed class GrpcChannel : IDisposable
             throw new RpcException(StatusCode.Internal, $"Bad gRPC response. Content-Type '{response.Content.Headers.ContentType}' is not application/grpc.");
         }
     }
+
+    /// <summary>
+    /// Where the call's status is: in the headers of a trailers-only response, else in the trailers. A
+    /// trailers-only OK is legal and is what this server sends for a stream that ends with no message.
+    /// </summary>
+    private static HttpHeaders StatusHeaders(HttpResponseMessage response)
+        => response.Headers.Contains(GrpcProtocol.StatusTrailer) ? response.Headers : response.TrailingHeaders;
 
     private static void ThrowIfNotOk(HttpHeaders headers)
     {

@@ -60,7 +60,12 @@ internal static class PercentEncoding
             }
             else
             {
-                bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
+                // Copy the whole run up to the next '%' at once: encoding char by char would split a
+                // surrogate pair (e.g. an emoji) into two replacement characters instead of keeping it.
+                var next = value.IndexOf('%', i + 1);
+                var end = next < 0 ? value.Length : next;
+                bytes.AddRange(Encoding.UTF8.GetBytes(value[i..end]));
+                i = end - 1;
             }
         }
 

@@ -43,8 +43,11 @@ internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOpt
             return;
         }
 
+        // Encoding names are compared without case, as the message reader does.
         string? encoding = request.Headers[GrpcProtocol.EncodingHeader];
-        if (encoding is not (null or GrpcProtocol.IdentityEncoding or GrpcProtocol.GzipEncoding))
+        if (encoding is not null
+            && !encoding.Equals(GrpcProtocol.IdentityEncoding, StringComparison.OrdinalIgnoreCase)
+            && !encoding.Equals(GrpcProtocol.GzipEncoding, StringComparison.OrdinalIgnoreCase))
         {
             EndEarly(context, StatusCode.Unimplemented, $"grpc-encoding '{encoding}' is not supported; this server accepts {GrpcProtocol.SupportedEncodings}.");
             return;

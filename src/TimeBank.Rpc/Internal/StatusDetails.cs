@@ -37,7 +37,8 @@ internal static class StatusDetails
             {
                 if (detail.TryUnpack<ErrorInfo>(out var info))
                 {
-                    return (info.Reason, info.Domain);
+                    // proto3 cannot tell an empty string from an absent one; absent is the truer reading.
+                    return (info.Reason, info.Domain.Length == 0 ? null : info.Domain);
                 }
             }
         }

@@ -20,4 +20,5 @@ public static class ErrorReasons
     public const string RequestIdReused = "REQUEST_ID_REUSED";
     public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
+    public const string StorageRejected = "STORAGE_REJECTED";
 }

@@ -17,6 +17,7 @@ public interface IGrainStorage : IAsyncDisposable
     /// <summary>Writes state and appends journal rows atomically. Returns the new version.</summary>
     /// <exception cref="StaleStateException">The stored version is not <see cref="StateWrite.ExpectedVersion"/>,
     /// or a journal row with the same key is already there.</exception>
+    /// <exception cref="StorageRejectedException">The database refused a row (e.g. a non-positive amount); a bug in the writer.</exception>
     /// <exception cref="StorageUnavailableException">The database could not commit.</exception>
     Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default);
 

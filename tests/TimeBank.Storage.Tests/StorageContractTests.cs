@@ -87,7 +87,7 @@ public sealed class StorageContractTests
     [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
     public async Task Concurrent_writes_to_many_grains_all_commit_and_one_stale_write_fails_alone(string provider)
     {
-        await using var storage = await StorageProviders.CreateAsync(provider);
+        await using var storage = await StorageProviders.CreateAsync(provider, batchWindow: TimeSpan.FromMilliseconds(300));
         await storage.WriteStateAsync(new StateWrite("volunteer/stale", 0, Rows.Payload("x"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
 
         // 500 grains written at once land in shared batches; the one stale write among them must not sink them.
@@ -103,6 +103,27 @@ public sealed class StorageContractTests
             Assert.Equal($"{i}", System.Text.Encoding.UTF8.GetString((await storage.ReadStateAsync($"volunteer/g{i}", TestContext.Current.CancellationToken))!.Payload.Span));
             Assert.Single(await storage.FindJournalByRequestAsync($"volunteer/g{i}", $"r{i}", TestContext.Current.CancellationToken));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task A_write_with_a_bad_row_fails_alone_and_the_writes_batched_with_it_commit(string provider)
+    {
+        await using var storage = await StorageProviders.CreateAsync(provider, batchWindow: TimeSpan.FromMilliseconds(300));
+        await storage.WriteStateAsync(new StateWrite("volunteer/existing", 0, Rows.Payload("x"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
+
+        // Sent together so they share batches: new rows, updates, and one row the database must refuse.
+        var good = Enumerable.Range(0, 200)
+            .Select(i => storage.WriteStateAsync(new StateWrite($"volunteer/g{i}", 0, Rows.Payload($"{i}"), [Rows.Entry(1, $"r{i}")]), TestContext.Current.CancellationToken))
+            .Append(storage.WriteStateAsync(new StateWrite("volunteer/existing", 1, Rows.Payload("y"), [Rows.Entry(1, "r-existing")]), TestContext.Current.CancellationToken))
+            .ToList();
+        var bad = storage.WriteStateAsync(new StateWrite("volunteer/bad", 0, Rows.Payload("bad"), [Rows.Entry(1, "r-bad", amount: 0)]), TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<StorageRejectedException>(() => bad);
+        Assert.All(await Task.WhenAll(good), version => Assert.InRange(version, 1, 2));
+        Assert.Null(await storage.ReadStateAsync("volunteer/bad", TestContext.Current.CancellationToken));
+        Assert.Equal(2, (await storage.ReadStateAsync("volunteer/existing", TestContext.Current.CancellationToken))!.Version);
+        Assert.Single(await storage.FindJournalByRequestAsync("volunteer/g199", "r199", TestContext.Current.CancellationToken));
     }
 
     private static void AssertSame(JournalEntry expected, JournalEntry actual)

@@ -10,13 +10,15 @@ public static class StorageProviders
 {
     public static readonly TheoryData<string> All = ["memory", "sqlite", "postgres"];
 
-    public static async Task<IGrainStorage> CreateAsync(string provider) => provider switch
+    /// <param name="batchWindow">Holds each batch open this long, so writes sent together surely share one.</param>
+    public static async Task<IGrainStorage> CreateAsync(string provider, TimeSpan batchWindow = default) => provider switch
     {
         "memory" => new InMemoryGrainStorage(),
         "sqlite" => await SqliteGrainStorage.OpenAsync(
-            new SqliteStorageOptions { DatabasePath = NewSqlitePath() }, cancellationToken: TestContext.Current.CancellationToken),
+            new SqliteStorageOptions { DatabasePath = NewSqlitePath(), BatchWindow = batchWindow }, cancellationToken: TestContext.Current.CancellationToken),
         "postgres" => await PostgresGrainStorage.OpenAsync(
-            new PostgresStorageOptions { ConnectionString = await TestPostgres.CreateSchemaAsync() }, cancellationToken: TestContext.Current.CancellationToken),
+            new PostgresStorageOptions { ConnectionString = await TestPostgres.CreateSchemaAsync(), BatchWindow = batchWindow },
+            cancellationToken: TestContext.Current.CancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 

@@ -20,6 +20,9 @@ internal static class InfrastructureErrors
         StorageUnavailableException or DbException => new RpcException(
             StatusCode.Unavailable, "Storage is unavailable; nothing was changed. Retry with the same request id.",
             ErrorReasons.StorageUnavailable, ErrorReasons.Domain),
+        StorageRejectedException => new RpcException(
+            StatusCode.Internal, "Storage refused the change as malformed; nothing was changed. This is a server fault, not the request's.",
+            ErrorReasons.StorageRejected, ErrorReasons.Domain),
         ObjectDisposedException => new RpcException(StatusCode.Unavailable, "The server is shutting down."),
         _ => null,
     };

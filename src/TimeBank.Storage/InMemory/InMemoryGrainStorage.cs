@@ -31,6 +31,13 @@ public sealed class InMemoryGrainStorage : IGrainStorage
                 return Task.FromException<long>(new StaleStateException(write.GrainId, write.ExpectedVersion));
             }
 
+            if (write.Journal.FirstOrDefault(e => e.Amount <= 0) is { } bad)
+            {
+                // The databases' CHECK (amount > 0), so tests on memory see what they would.
+                return Task.FromException<long>(new StorageRejectedException(
+                    $"Journal row {bad.Sequence} of '{write.GrainId}' has amount {bad.Amount}; amounts are positive."));
+            }
+
             if (write.Journal.Count > 0)
             {
                 var journal = _journals.TryGetValue(write.GrainId, out var existing) ? existing : null;

@@ -108,6 +108,14 @@ public sealed class PostgresGrainStorage : IGrainStorage
             cancellationToken);
     }
 
+    /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
+    internal async Task<string> ShowSettingAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT current_setting($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Complete();

@@ -9,6 +9,8 @@ namespace TimeBank.Storage.Sqlite;
 internal sealed class SqliteWriteCommands : IDisposable
 {
     private const int SqliteConstraint = 19;
+    private const int SqliteConstraintPrimaryKey = 1555; // extended codes: which constraint refused the row
+    private const int SqliteConstraintUnique = 2067;
 
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
@@ -80,7 +82,9 @@ internal sealed class SqliteWriteCommands : IDisposable
             _rollbackTo.ExecuteNonQuery();
             _release.ExecuteNonQuery();
             version = 0;
-            failure = new StaleStateException($"Journal of '{write.GrainId}' already holds one of these rows.", e);
+            failure = e.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique
+                ? new StaleStateException($"Journal of '{write.GrainId}' already holds one of these rows.", e)
+                : new StorageRejectedException($"SQLite rejected the write of '{write.GrainId}': {e.Message}", e);
             return false;
         }
     }

@@ -8,6 +8,7 @@ using TimeBank.Runtime;
 using TimeBank.Server.Internal;
 using TimeBank.Server.Services;
 using TimeBank.Storage;
+using TimeBank.Storage.Postgres;
 using TimeBank.Storage.Sqlite;
 
 namespace TimeBank.Server;
@@ -124,13 +125,38 @@ public sealed class TimeBankServer : IAsyncDisposable
             case "sqlite":
                 var path = Path.GetFullPath(Path.Combine(options.DataDirectory, "timebank.db"));
                 var sqlite = await SqliteGrainStorage.OpenAsync(
-                    new SqliteStorageOptions { DatabasePath = path, Synchronous = options.Storage.Synchronous.ToUpperInvariant() },
+                    new SqliteStorageOptions
+                    {
+                        DatabasePath = path,
+                        Synchronous = options.Storage.Synchronous.ToUpperInvariant(),
+                        MaxBatchSize = options.Storage.MaxBatchSize,
+                        BatchWindow = options.Storage.BatchWindow,
+                    },
                     TimeProvider.System,
                     loggerFactory.CreateLogger<SqliteGrainStorage>(),
                     cancellationToken);
                 return (sqlite, path);
+            case "postgres":
+                if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+                {
+                    throw new InvalidOperationException(
+                        "TimeBank:Storage:Provider is 'postgres' but TimeBank:Storage:ConnectionString is empty; set it, e.g. --TimeBank:Storage:ConnectionString \"Host=127.0.0.1;Username=postgres;Database=timebank\".");
+                }
+
+                var postgres = await PostgresGrainStorage.OpenAsync(
+                    new PostgresStorageOptions
+                    {
+                        ConnectionString = options.Storage.ConnectionString,
+                        SynchronousCommit = options.Storage.SynchronousCommit,
+                        MaxBatchSize = options.Storage.MaxBatchSize,
+                        BatchWindow = options.Storage.BatchWindow,
+                    },
+                    TimeProvider.System,
+                    loggerFactory.CreateLogger<PostgresGrainStorage>(),
+                    cancellationToken);
+                return (postgres, postgres.Location);
             default:
-                throw new InvalidOperationException($"TimeBank:Storage:Provider '{options.Storage.Provider}' is not known; use 'sqlite'.");
+                throw new InvalidOperationException($"TimeBank:Storage:Provider '{options.Storage.Provider}' is not known; use 'sqlite' or 'postgres'.");
         }
     }
 }

@@ -6,10 +6,16 @@ public static class Program
 {
     /// <summary>
     /// <c>--memory</c> measures bytes retained per idle activation (BenchmarkDotNet measures allocations, not
-    /// retention); anything else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
+    /// retention); <c>--durable</c> is the load generator for durable deposits (see DurableDeposits); anything
+    /// else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args.Contains("--durable", StringComparer.Ordinal))
+        {
+            return await DurableDeposits.RunAsync(args, Console.Out);
+        }
+
         if (args.Contains("--memory", StringComparer.Ordinal))
         {
             await IdleActivationMemory.RunAsync(Console.Out);

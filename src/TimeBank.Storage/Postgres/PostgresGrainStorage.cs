@@ -16,6 +16,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommitQueue _queue;
+    private readonly PostgresRequestLookup _requestLookup;
     private readonly Task _writerLoop;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -27,6 +28,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
         _logger = logger;
         Location = location;
         _queue = new GroupCommitQueue(options.MaxBatchSize, options.BatchWindow, clock);
+        _requestLookup = new PostgresRequestLookup(dataSource, options.LookupConcurrency);
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
@@ -42,6 +44,11 @@ public sealed class PostgresGrainStorage : IGrainStorage
         if (!SynchronousCommitValues.Contains(options.SynchronousCommit))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.SynchronousCommit, $"SynchronousCommit must be one of {string.Join(", ", SynchronousCommitValues)}.");
+        }
+
+        if (options.LookupConcurrency < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LookupConcurrency, "LookupConcurrency must be at least 1.");
         }
 
         logger ??= NullLogger.Instance;
@@ -94,10 +101,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
     }
 
     public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
-        => ReadJournalAsync(
-            $"SELECT {PostgresJournalColumns.Select} FROM journal WHERE grain_id = $1 AND request_id = $2 ORDER BY leg",
-            [grainId, requestId],
-            cancellationToken);
+        => _requestLookup.FindAsync(grainId, requestId, cancellationToken);
 
     public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
@@ -121,6 +125,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
         _queue.Complete();
         await _writerLoop.ConfigureAwait(false);
         _queue.FailRemaining(new StorageUnavailableException("PostgreSQL storage is shut down."));
+        await _requestLookup.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 

@@ -8,17 +8,18 @@ internal static class PostgresJournalColumns
     public const string Select =
         "sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash";
 
-    public static JournalEntry Read(NpgsqlDataReader reader) => new(
-        Sequence: reader.GetInt64(0),
-        RequestId: reader.GetString(1),
-        Leg: reader.GetInt32(2),
-        Ledger: reader.GetInt32(3),
-        DebitAccount: reader.GetString(4),
-        CreditAccount: reader.GetString(5),
-        Amount: reader.GetInt64(6),
-        Code: reader.GetInt32(7),
-        Reference: reader.GetString(8),
-        BalanceAfter: reader.GetInt64(9),
-        RecordedAt: reader.GetFieldValue<DateTimeOffset>(10),
-        RequestHash: reader.GetFieldValue<byte[]>(11));
+    /// <param name="offset">Where the journal columns start in the row.</param>
+    public static JournalEntry Read(NpgsqlDataReader reader, int offset = 0) => new(
+        Sequence: reader.GetInt64(offset),
+        RequestId: reader.GetString(offset + 1),
+        Leg: reader.GetInt32(offset + 2),
+        Ledger: reader.GetInt32(offset + 3),
+        DebitAccount: reader.GetString(offset + 4),
+        CreditAccount: reader.GetString(offset + 5),
+        Amount: reader.GetInt64(offset + 6),
+        Code: reader.GetInt32(offset + 7),
+        Reference: reader.GetString(offset + 8),
+        BalanceAfter: reader.GetInt64(offset + 9),
+        RecordedAt: reader.GetFieldValue<DateTimeOffset>(offset + 10),
+        RequestHash: reader.GetFieldValue<byte[]>(offset + 11));
 }

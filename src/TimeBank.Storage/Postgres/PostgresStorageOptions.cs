@@ -8,6 +8,9 @@ public sealed class PostgresStorageOptions
     /// <summary>Most writes committed in one transaction.</summary>
     public int MaxBatchSize { get; init; } = 512;
 
+    /// <summary>Idempotency lookups (journal by request id) in flight at once; each carries all that queued meanwhile.</summary>
+    public int LookupConcurrency { get; init; } = 2;
+
     /// <summary>How long a batch stays open for more writes after its first; zero commits what queued meanwhile.</summary>
     public TimeSpan BatchWindow { get; init; } = TimeSpan.Zero;
 

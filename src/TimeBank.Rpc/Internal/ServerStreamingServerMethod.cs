@@ -9,14 +9,7 @@ internal sealed class ServerStreamingServerMethod<TRequest, TResponse>(Method<TR
 {
     public override async Task HandleAsync(GrpcCall call, GrpcServerOptions options)
     {
-        var reader = new MessageReader<TRequest>(
-            call.HttpContext.Request.BodyReader, method.RequestParser, options.MaxReceiveMessageSize, call.Encoding, "Received");
-        var request = await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false)
-            ?? throw new RpcException(StatusCode.Internal, "A server-streaming call needs exactly one request message; none was sent.");
-        if (await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new RpcException(StatusCode.Internal, "A server-streaming call needs exactly one request message; more than one was sent.");
-        }
+        var request = await ReadSingleRequestAsync(call, method.RequestParser, options).ConfigureAwait(false);
 
         // The handler writes to the HTTP response, so it is always awaited, even past the deadline (its
         // token is cancelled then): the response must not be touched after the call is handed back.

@@ -9,14 +9,7 @@ internal sealed class UnaryServerMethod<TRequest, TResponse>(Method<TRequest, TR
 {
     public override async Task HandleAsync(GrpcCall call, GrpcServerOptions options)
     {
-        var reader = new MessageReader<TRequest>(
-            call.HttpContext.Request.BodyReader, method.RequestParser, options.MaxReceiveMessageSize, call.Encoding, "Received");
-        var request = await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false)
-            ?? throw new RpcException(StatusCode.Internal, "A unary call needs exactly one request message; none was sent.");
-        if (await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new RpcException(StatusCode.Internal, "A unary call needs exactly one request message; more than one was sent.");
-        }
+        var request = await ReadSingleRequestAsync(call, method.RequestParser, options).ConfigureAwait(false);
 
         Task<TResponse> handling;
         try

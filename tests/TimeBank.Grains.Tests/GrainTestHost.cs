@@ -56,7 +56,8 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     public GrainHost Host { get; private set; }
 
-    public static async Task<GrainTestHost> StartAsync(string provider, long pointsPerHour = 10)
+    /// <param name="lockWait">How long a write waits for a lock held by someone else before it fails (default: the provider's).</param>
+    public static async Task<GrainTestHost> StartAsync(string provider, long pointsPerHour = 10, TimeSpan? lockWait = null)
     {
         var location = provider switch
         {
@@ -64,8 +65,41 @@ public sealed class GrainTestHost : IAsyncDisposable
             "postgres" => await TestPostgres.CreateSchemaAsync(),
             _ => null,
         };
-        var storage = await OpenAsync(provider, location);
+        if (provider == "postgres" && lockWait is { } wait)
+        {
+            location = new Npgsql.NpgsqlConnectionStringBuilder(location) { CommandTimeout = (int)Math.Ceiling(wait.TotalSeconds) }.ConnectionString;
+        }
+
+        var storage = await OpenAsync(provider, location, lockWait);
         return new GrainTestHost(provider, location, storage, NewHost(storage, pointsPerHour));
+    }
+
+    /// <summary>
+    /// Another connection takes the database's write lock and keeps it until disposed, as a long migration,
+    /// a backup or another process would: every commit meanwhile fails once its lock wait runs out.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldWriteLockAsync()
+    {
+        switch (_provider)
+        {
+            case "sqlite":
+                var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_location};Pooling=False");
+                await sqlite.OpenAsync();
+                var exclusive = sqlite.BeginTransaction(deferred: false);
+                return new Holder(async () => { await exclusive.RollbackAsync(); await sqlite.DisposeAsync(); });
+            case "postgres":
+                var postgres = new Npgsql.NpgsqlConnection(_location);
+                await postgres.OpenAsync();
+                var transaction = await postgres.BeginTransactionAsync();
+                await using (var command = new Npgsql.NpgsqlCommand("LOCK TABLE grain_state IN EXCLUSIVE MODE", postgres, transaction))
+                {
+                    await command.ExecuteNonQueryAsync();
+                }
+
+                return new Holder(async () => { await transaction.RollbackAsync(); await postgres.DisposeAsync(); });
+            default:
+                throw new NotSupportedException($"{_provider} has no lock to hold.");
+        }
     }
 
     /// <summary>Stops the host and starts a new one on the same data, as a process restart would.</summary>
@@ -75,7 +109,7 @@ public sealed class GrainTestHost : IAsyncDisposable
         if (_provider != "memory")
         {
             await Storage.DisposeAsync();
-            Storage = await OpenAsync(_provider, _location);
+            Storage = await OpenAsync(_provider, _location, null);
         }
 
         Host = NewHost(Storage, 10);
@@ -91,11 +125,16 @@ public sealed class GrainTestHost : IAsyncDisposable
         => new GrainHost(storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero })
             .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = pointsPerHour });
 
-    private static async Task<IGrainStorage> OpenAsync(string provider, string? location) => provider switch
+    private static async Task<IGrainStorage> OpenAsync(string provider, string? location, TimeSpan? lockWait) => provider switch
     {
         "memory" => new InMemoryGrainStorage(),
-        "sqlite" => await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = location! }),
+        "sqlite" => await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = location!, BusyTimeout = lockWait ?? TimeSpan.FromSeconds(30) }),
         "postgres" => await PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = location! }),
         _ => throw new ArgumentOutOfRangeException(nameof(provider)),
     };
+
+    private sealed class Holder(Func<Task> release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await release();
+    }
 }

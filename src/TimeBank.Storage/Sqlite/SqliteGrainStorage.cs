@@ -61,7 +61,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
             DataSource = fullPath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 30, // seconds a statement waits on another process's lock (busy timeout)
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)), // SQLite's busy timeout
         }.ToString();
 
         var writer = new SqliteConnection(connectionString);
@@ -80,7 +80,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         }
 
         return new SqliteGrainStorage(
-            new SqliteStorageOptions { DatabasePath = fullPath, MaxBatchSize = options.MaxBatchSize, BatchWindow = options.BatchWindow, Synchronous = options.Synchronous },
+            new SqliteStorageOptions { DatabasePath = fullPath, MaxBatchSize = options.MaxBatchSize, BatchWindow = options.BatchWindow, Synchronous = options.Synchronous, BusyTimeout = options.BusyTimeout },
             connectionString, writer, clock ?? TimeProvider.System, logger);
     }
 

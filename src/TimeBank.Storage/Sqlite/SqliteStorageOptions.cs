@@ -14,6 +14,9 @@ public sealed class SqliteStorageOptions
     /// </summary>
     public TimeSpan BatchWindow { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How long a statement waits for another process's lock before the write fails as unavailable.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// <c>FULL</c> (the default) fsyncs the WAL at every commit, so an acknowledged write survives power loss.
     /// <c>NORMAL</c> is faster but a power cut may lose the last commits (never corrupt the file).

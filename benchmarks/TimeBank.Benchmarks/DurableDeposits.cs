@@ -27,8 +27,9 @@ internal static class DurableDeposits
         var volunteers = IntOption(args, "--volunteers", 1_000);
         var postgres = StringOption(args, "--postgres") ?? Environment.GetEnvironmentVariable("TIMEBANK_TEST_POSTGRES");
         var providers = (StringOption(args, "--providers") ?? "sqlite,postgres").Split(',');
+        var window = TimeSpan.FromMilliseconds(IntOption(args, "--window-ms", 0));
 
-        output.WriteLine($"durable deposits: {callers} callers, {volunteers} volunteers, {seconds} s per run, {Environment.ProcessorCount} cores");
+        output.WriteLine($"durable deposits: {callers} callers, {volunteers} volunteers, {seconds} s per run, batch window {window.TotalMilliseconds} ms, {Environment.ProcessorCount} cores");
         foreach (var provider in providers)
         {
             if (provider == "postgres" && string.IsNullOrEmpty(postgres))
@@ -37,9 +38,14 @@ internal static class DurableDeposits
                 continue;
             }
 
-            var batched = await MeasureAsync(provider, postgres, maxBatchSize: 256, callers, volunteers, seconds);
+            var batched = await MeasureAsync(provider, postgres, maxBatchSize: 256, window, callers, volunteers, seconds);
             output.WriteLine(batched.Describe(provider, "group commit"));
-            var single = await MeasureAsync(provider, postgres, maxBatchSize: 1, callers, volunteers, seconds);
+            if (args.Contains("--group-commit-only", StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var single = await MeasureAsync(provider, postgres, maxBatchSize: 1, TimeSpan.Zero, callers, volunteers, seconds);
             output.WriteLine(single.Describe(provider, "one transaction per write"));
             output.WriteLine($"{provider}: group commit / one transaction per write = {batched.PerSecond / single.PerSecond:F2}x");
         }
@@ -47,9 +53,9 @@ internal static class DurableDeposits
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(string provider, string? postgres, int maxBatchSize, int callers, int volunteers, int seconds)
+    private static async Task<Result> MeasureAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window, int callers, int volunteers, int seconds)
     {
-        await using var storage = await OpenAsync(provider, postgres, maxBatchSize);
+        await using var storage = await OpenAsync(provider, postgres, maxBatchSize, window);
         await using var host = new GrainHost(storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero })
             .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
         for (var v = 0; v < volunteers; v++)
@@ -110,13 +116,13 @@ internal static class DurableDeposits
         return (perCaller.Sum(p => p.count), perCaller.Sum(p => p.minutes), perCaller.SelectMany(p => p.latencies).ToList());
     }
 
-    private static async Task<IGrainStorage> OpenAsync(string provider, string? postgres, int maxBatchSize)
+    private static async Task<IGrainStorage> OpenAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window)
     {
         switch (provider)
         {
             case "sqlite":
                 var path = Path.Combine(Path.GetTempPath(), "timebank-bench", Guid.NewGuid().ToString("N"), "timebank.db");
-                return await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path, MaxBatchSize = maxBatchSize });
+                return await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path, MaxBatchSize = maxBatchSize, BatchWindow = window });
             case "postgres":
                 var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
                 await using (var connection = new NpgsqlConnection(postgres))
@@ -127,7 +133,7 @@ internal static class DurableDeposits
                 }
 
                 var connectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
-                return await PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = connectionString, MaxBatchSize = maxBatchSize });
+                return await PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = connectionString, MaxBatchSize = maxBatchSize, BatchWindow = window });
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Use sqlite or postgres.");
         }

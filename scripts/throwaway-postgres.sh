@@ -26,8 +26,8 @@ start_throwaway_postgres() {
   if [[ -z $(_pg_bin) ]]; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
       echo "throwaway-postgres: installing postgresql-15"
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; } \
+        || { echo "throwaway-postgres: could not install postgresql-15"; return 1; }
     else
       echo "throwaway-postgres: PostgreSQL is not installed and this is not root. Fix: sudo apt-get install -y postgresql-15"
       return 1

@@ -61,7 +61,7 @@ public sealed class GrainTestHost : IAsyncDisposable
     {
         var location = provider switch
         {
-            "sqlite" => Path.Combine(Path.GetTempPath(), "timebank-tests", Guid.NewGuid().ToString("N"), "timebank.db"),
+            "sqlite" => TestEnvironment.NewSqliteFile(),
             "postgres" => await TestPostgres.CreateSchemaAsync(),
             _ => null,
         };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TimeBank.Testing;
 
 namespace TimeBank.Server.Tests;
 
@@ -17,13 +18,13 @@ public sealed class PythonInteropTests
         if (await MissingPythonGrpcAsync() is { } missing)
         {
             // Locally, a visible skip; in CI the interop test is a requirement, so its absence is a failure.
-            Assert.False(IsCi, $"CI=true but {missing}");
+            Assert.False(TestEnvironment.IsCi, $"CI=true but {missing}");
             Assert.Skip(missing);
         }
 
         await using var running = await RunningServer.StartAsync();
-        var script = Path.Combine(RepositoryRoot(), "tests", "interop", "python", "interop_client.py");
-        var (exitCode, output) = await RunAsync(Python, script, "--address", $"127.0.0.1:{running.Address.Port}", "--protos", Path.Combine(RepositoryRoot(), "protos"));
+        var script = Path.Combine(RepositoryPaths.Root, "tests", "interop", "python", "interop_client.py");
+        var (exitCode, output) = await RunAsync(Python, script, "--address", $"127.0.0.1:{running.Address.Port}", "--protos", Path.Combine(RepositoryPaths.Root, "protos"));
 
         Assert.True(exitCode == 0, $"interop client exited {exitCode}:\n{output}");
         string[] expected =
@@ -38,8 +39,6 @@ public sealed class PythonInteropTests
         }
     }
 
-    private static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     private static async Task<string?> MissingPythonGrpcAsync()
     {
         if (!File.Exists(Python))
@@ -51,19 +50,6 @@ public sealed class PythonInteropTests
         return exitCode == 0
             ? null
             : $"{Python} cannot import grpc and grpc_tools ({output.Trim()}); install them with: apt-get install -y python3-grpcio python3-grpc-tools (or run ./test.sh)";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TimeBank.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TimeBank.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, params string[] arguments)

@@ -22,5 +22,5 @@ public static class StorageProviders
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
-    public static string NewSqlitePath() => Path.Combine(Path.GetTempPath(), "timebank-tests", Guid.NewGuid().ToString("N"), "timebank.db");
+    public static string NewSqlitePath() => TestEnvironment.NewSqliteFile();
 }

@@ -11,8 +11,6 @@ public static class TestPostgres
 {
     public const string EnvironmentVariable = "TIMEBANK_TEST_POSTGRES";
 
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The connection string, or a skip (a failure under CI=true) with the exact fix.</summary>
     public static string RequireConnectionString()
     {
@@ -21,7 +19,7 @@ public static class TestPostgres
         {
             var message = $"{EnvironmentVariable} is not set, so PostgreSQL tests cannot run. Fix: run ./test.sh (it starts a throwaway "
                 + $"PostgreSQL 15, installing postgresql-15 when root), or export {EnvironmentVariable}=\"Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres\".";
-            Assert.False(IsCi, "CI=true: " + message);
+            Assert.False(TestEnvironment.IsCi, "CI=true: " + message);
             Assert.Skip(message);
         }
 

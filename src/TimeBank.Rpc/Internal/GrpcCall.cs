@@ -52,8 +52,8 @@ internal sealed class GrpcCall : IDisposable
 
     public CancellationToken DeadlineToken { get; }
 
-    /// <summary>Completes when the deadline passes; never, when the caller set none.</summary>
-    public Task DeadlineReached => _deadlineReached?.Task ?? Task.Delay(Timeout.Infinite, CancellationToken.None);
+    /// <summary>Completes when the deadline passes; null when the caller set none.</summary>
+    public Task? DeadlineReached => _deadlineReached?.Task;
 
     public bool IsDeadlineExceeded => DeadlineToken.IsCancellationRequested;
 

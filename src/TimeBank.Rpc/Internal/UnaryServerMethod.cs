@@ -21,11 +21,12 @@ internal sealed class UnaryServerMethod<TRequest, TResponse>(Method<TRequest, TR
             handling = Task.FromException<TResponse>(e);
         }
 
-        if (!handling.IsCompleted)
+        // Without a deadline there is nothing to race: the handler's own task is awaited, nothing allocated.
+        if (!handling.IsCompleted && call.DeadlineReached is { } deadlineReached)
         {
             // A unary handler touches only its request and context, never the HTTP request, so at the
             // deadline the caller can be answered at once while the handler winds down on its own.
-            await Task.WhenAny(handling, call.DeadlineReached).ConfigureAwait(false);
+            await Task.WhenAny(handling, deadlineReached).ConfigureAwait(false);
             if (!handling.IsCompleted)
             {
                 _ = handling.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -8,7 +8,7 @@ namespace TimeBank.Storage.Internal;
 /// comes first; with a zero window it takes exactly what queued while the previous commit was in flight.
 /// Either way one commit (one fsync) is paid per batch, not per write.
 /// </summary>
-internal sealed class GroupCommitQueue(int maxBatchSize, TimeSpan window, TimeProvider clock)
+internal sealed class GroupCommitQueue(string provider, int maxBatchSize, TimeSpan window, TimeProvider clock)
 {
     private readonly Channel<PendingWrite> _channel = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -16,8 +16,16 @@ internal sealed class GroupCommitQueue(int maxBatchSize, TimeSpan window, TimePr
 
     public TimeSpan Window { get; } = window >= TimeSpan.Zero ? window : throw new ArgumentOutOfRangeException(nameof(window), "The window cannot be negative.");
 
-    public bool TryEnqueue(PendingWrite write) => _channel.Writer.TryWrite(write);
+    /// <summary>Queues a write; the task completes once its batch has committed (or failed).</summary>
+    public Task<long> Submit(StateWrite write)
+    {
+        var pending = new PendingWrite(write);
+        return _channel.Writer.TryWrite(pending)
+            ? pending.Completion.Task
+            : Task.FromException<long>(new StorageUnavailableException($"{provider} storage is shut down."));
+    }
 
+    /// <summary>Takes no more writes; <see cref="ReadBatchAsync"/> still hands out every queued one before it returns false.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
     /// <summary>Fills <paramref name="batch"/>; false once the queue is completed and empty.</summary>
@@ -59,16 +67,6 @@ internal sealed class GroupCommitQueue(int maxBatchSize, TimeSpan window, TimePr
         }
 
         return true;
-    }
-
-    /// <summary>Fails whatever is still queued (used at shutdown, after the writer stopped).</summary>
-    public void FailRemaining(Exception error)
-    {
-        while (_channel.Reader.TryRead(out var pending))
-        {
-            pending.Outcome = PendingOutcome.Failed(error);
-            pending.Complete();
-        }
     }
 
     private void Drain(ChannelReader<PendingWrite> reader, List<PendingWrite> batch)

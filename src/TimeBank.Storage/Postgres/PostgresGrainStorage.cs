@@ -27,7 +27,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
         _clock = clock;
         _logger = logger;
         Location = location;
-        _queue = new GroupCommitQueue(options.MaxBatchSize, options.BatchWindow, clock);
+        _queue = new GroupCommitQueue("PostgreSQL", options.MaxBatchSize, options.BatchWindow, clock);
         _requestLookup = new PostgresRequestLookup(dataSource, options.LookupConcurrency);
         _writerLoop = Task.Run(RunWriterAsync);
     }
@@ -94,57 +94,22 @@ public sealed class PostgresGrainStorage : IGrainStorage
     public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var pending = new PendingWrite(write);
-        return _queue.TryEnqueue(pending)
-            ? pending.Completion.Task
-            : Task.FromException<long>(new StorageUnavailableException("PostgreSQL storage is shut down."));
+        return _queue.Submit(write);
     }
 
     public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
         => _requestLookup.FindAsync(grainId, requestId, cancellationToken);
 
-    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return ReadJournalAsync(
-            $"SELECT {PostgresJournalColumns.Select} FROM journal WHERE grain_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3",
-            [grainId, afterSequence, limit],
-            cancellationToken);
-    }
-
-    /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
-    internal async Task<string> ShowSettingAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand("SELECT current_setting($1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = name });
-        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Complete();
-        await _writerLoop.ConfigureAwait(false);
-        _queue.FailRemaining(new StorageUnavailableException("PostgreSQL storage is shut down."));
-        await _requestLookup.DisposeAsync();
-        await _dataSource.DisposeAsync();
-    }
-
-    /// <summary>A deadlock, a serialization failure or a rejected value: nothing of the batch committed, and
-    /// committing each write alone will show which (if any) is at fault.</summary>
-    private static bool IsolatesPerWrite(PostgresException e)
-        => e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("22", StringComparison.Ordinal)
-           || e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
-
-    private async Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string sql, object[] parameters, CancellationToken cancellationToken)
-    {
         try
         {
-            await using var command = _dataSource.CreateCommand(sql);
-            foreach (var value in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
+            await using var command = _dataSource.CreateCommand(
+                $"SELECT {PostgresJournalColumns.Select} FROM journal AS j WHERE j.grain_id = $1 AND j.sequence > $2 ORDER BY j.sequence LIMIT $3");
+            command.Parameters.Add(new NpgsqlParameter { Value = grainId });
+            command.Parameters.Add(new NpgsqlParameter { Value = afterSequence });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
             var rows = new List<JournalEntry>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -159,6 +124,28 @@ public sealed class PostgresGrainStorage : IGrainStorage
             throw new StorageUnavailableException("Could not read the journal from PostgreSQL.", e);
         }
     }
+
+    /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
+    internal async Task<string> ShowSettingAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT current_setting($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Complete();
+        await _writerLoop.ConfigureAwait(false);
+        await _requestLookup.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>A deadlock, a serialization failure or a rejected value: nothing of the batch committed, and
+    /// committing each write alone will show which (if any) is at fault.</summary>
+    private static bool IsolatesPerWrite(PostgresException e)
+        => e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("22", StringComparison.Ordinal)
+           || e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
     private async Task RunWriterAsync()
     {

@@ -2,11 +2,11 @@ using Npgsql;
 
 namespace TimeBank.Storage.Postgres;
 
-/// <summary>The journal's columns in the order <see cref="Read"/> expects them.</summary>
+/// <summary>The journal's columns in the order <see cref="Read"/> expects them; queries alias the table <c>j</c>.</summary>
 internal static class PostgresJournalColumns
 {
     public const string Select =
-        "sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash";
+        "j.sequence, j.request_id, j.leg, j.ledger, j.debit_account, j.credit_account, j.amount, j.code, j.reference, j.balance_after, j.recorded_at, j.request_hash";
 
     /// <param name="offset">Where the journal columns start in the row.</param>
     public static JournalEntry Read(NpgsqlDataReader reader, int offset = 0) => new(

@@ -13,7 +13,7 @@ internal sealed class PostgresRequestLookup : IAsyncDisposable
     private const int MaxBatch = 512;
 
     private const string Sql = $"""
-        SELECT u.n, {PostgresJournalColumnsQualified.Select}
+        SELECT u.n, {PostgresJournalColumns.Select}
           FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(grain_id, request_id, n)
           JOIN journal AS j ON j.grain_id = u.grain_id AND j.request_id = u.request_id
          ORDER BY u.n, j.leg
@@ -106,11 +106,4 @@ internal sealed class PostgresRequestLookup : IAsyncDisposable
 
         public TaskCompletionSource<IReadOnlyList<JournalEntry>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-}
-
-/// <summary>The journal columns prefixed with the alias <c>j</c>, for joins.</summary>
-internal static class PostgresJournalColumnsQualified
-{
-    public const string Select =
-        "j.sequence, j.request_id, j.leg, j.ledger, j.debit_account, j.credit_account, j.amount, j.code, j.reference, j.balance_after, j.recorded_at, j.request_hash";
 }

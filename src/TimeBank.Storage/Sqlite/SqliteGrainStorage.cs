@@ -13,7 +13,6 @@ namespace TimeBank.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteGrainStorage : IGrainStorage
 {
-    private readonly SqliteStorageOptions _options;
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteCommands _commands;
@@ -22,21 +21,22 @@ public sealed class SqliteGrainStorage : IGrainStorage
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
 
-    private SqliteGrainStorage(SqliteStorageOptions options, string connectionString, SqliteConnection writer, TimeProvider clock, ILogger logger)
+    private SqliteGrainStorage(SqliteStorageOptions options, string databasePath, string connectionString, SqliteConnection writer, TimeProvider clock, ILogger logger)
     {
-        _options = options;
+        DatabasePath = databasePath;
         _connectionString = connectionString;
         _writer = writer;
         _clock = clock;
         _logger = logger;
         _commands = new SqliteWriteCommands(writer);
-        _queue = new GroupCommitQueue(options.MaxBatchSize, options.BatchWindow, clock);
+        _queue = new GroupCommitQueue("SQLite", options.MaxBatchSize, options.BatchWindow, clock);
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
     public string Name => "sqlite";
 
-    public string DatabasePath => _options.DatabasePath;
+    /// <summary>The database file's full path.</summary>
+    public string DatabasePath { get; }
 
     /// <summary>Opens (creating when missing) the database file and brings its schema up to date.</summary>
     public static async Task<SqliteGrainStorage> OpenAsync(
@@ -79,9 +79,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
             throw;
         }
 
-        return new SqliteGrainStorage(
-            new SqliteStorageOptions { DatabasePath = fullPath, MaxBatchSize = options.MaxBatchSize, BatchWindow = options.BatchWindow, Synchronous = options.Synchronous, BusyTimeout = options.BusyTimeout },
-            connectionString, writer, clock ?? TimeProvider.System, logger);
+        return new SqliteGrainStorage(options, fullPath, connectionString, writer, clock ?? TimeProvider.System, logger);
     }
 
     public async Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
@@ -102,13 +100,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
     public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var pending = new PendingWrite(write);
-        if (!_queue.TryEnqueue(pending))
-        {
-            return Task.FromException<long>(new StorageUnavailableException("SQLite storage is shut down."));
-        }
-
-        return pending.Completion.Task;
+        return _queue.Submit(write);
     }
 
     public async Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
@@ -137,7 +129,6 @@ public sealed class SqliteGrainStorage : IGrainStorage
     {
         _queue.Complete();
         await _writerLoop.ConfigureAwait(false);
-        _queue.FailRemaining(new StorageUnavailableException("SQLite storage is shut down."));
         _commands.Dispose();
         await _writer.DisposeAsync();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
@@ -167,7 +158,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
     private async Task RunWriterAsync()
     {
-        var batch = new List<PendingWrite>(_options.MaxBatchSize);
+        var batch = new List<PendingWrite>(_queue.MaxBatchSize);
         while (await _queue.ReadBatchAsync(batch).ConfigureAwait(false))
         {
             CommitBatch(batch);
@@ -192,8 +183,10 @@ public sealed class SqliteGrainStorage : IGrainStorage
 
             transaction.Commit();
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever went wrong, this batch fails as a whole and the writer loop lives on: an exception
+            // escaping it would leave every later write waiting forever.
             StorageLog.BatchFailed(_logger, "sqlite", batch.Count, e);
             TryRollback(transaction);
             var failure = new StorageUnavailableException("The SQLite transaction did not commit; nothing of it is stored.", e);

@@ -1,13 +1,20 @@
 namespace TimeBank.Storage.Tests;
 
-/// <summary>What every provider promises: versions, atomic state + journal, and the journal's keys.</summary>
-public sealed class StorageContractTests
+/// <summary>
+/// The provider test kit: what every provider promises (versions, atomic state + journal, the journal's
+/// keys, batches where one write fails alone). Each provider's tests inherit it and say only how to open a
+/// fresh, empty store, as Orleans' persistence test kit does; a new provider gets the whole suite for free.
+/// </summary>
+public abstract class StorageContractTests
 {
-    [Theory]
-    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
-    public async Task A_state_is_absent_until_written_then_versioned_from_one(string provider)
+    /// <summary>A fresh, empty store.</summary>
+    /// <param name="batchWindow">Holds each batch open this long, so writes sent together surely share one.</param>
+    protected abstract Task<IGrainStorage> CreateStorageAsync(TimeSpan batchWindow = default);
+
+    [Fact]
+    public async Task A_state_is_absent_until_written_then_versioned_from_one()
     {
-        await using var storage = await StorageProviders.CreateAsync(provider);
+        await using var storage = await CreateStorageAsync();
         Assert.Null(await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken));
 
         Assert.Equal(1, await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), StateWrite.NoJournal), TestContext.Current.CancellationToken));
@@ -19,11 +26,10 @@ public sealed class StorageContractTests
         Assert.Equal("two", System.Text.Encoding.UTF8.GetString(stored.Payload.Span));
     }
 
-    [Theory]
-    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
-    public async Task A_write_naming_a_stale_version_is_refused_and_changes_nothing(string provider)
+    [Fact]
+    public async Task A_write_naming_a_stale_version_is_refused_and_changes_nothing()
     {
-        await using var storage = await StorageProviders.CreateAsync(provider);
+        await using var storage = await CreateStorageAsync();
         await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
 
         // A second "first write" (another process that also saw nothing) and a write from an old version.
@@ -39,11 +45,10 @@ public sealed class StorageContractTests
         Assert.Equal(["r1"], journal.Select(e => e.RequestId));
     }
 
-    [Theory]
-    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
-    public async Task A_repeated_journal_key_fails_the_whole_write_including_its_state(string provider)
+    [Fact]
+    public async Task A_repeated_journal_key_fails_the_whole_write_including_its_state()
     {
-        await using var storage = await StorageProviders.CreateAsync(provider);
+        await using var storage = await CreateStorageAsync();
         await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
 
         // Right version, but the request id + leg is already in the journal: nothing of the write may land.
@@ -56,11 +61,10 @@ public sealed class StorageContractTests
         Assert.Empty(await storage.FindJournalByRequestAsync("volunteer/a", "r2", TestContext.Current.CancellationToken));
     }
 
-    [Theory]
-    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
-    public async Task Journal_rows_round_trip_exactly_and_are_found_by_request_and_paged_in_order(string provider)
+    [Fact]
+    public async Task Journal_rows_round_trip_exactly_and_are_found_by_request_and_paged_in_order()
     {
-        await using var storage = await StorageProviders.CreateAsync(provider);
+        await using var storage = await CreateStorageAsync();
         var written = new List<JournalEntry>();
         for (var i = 1; i <= 10; i++)
         {
@@ -83,11 +87,10 @@ public sealed class StorageContractTests
         Assert.Equal(4, page3.Count);
     }
 
-    [Theory]
-    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
-    public async Task Concurrent_writes_to_many_grains_all_commit_and_one_stale_write_fails_alone(string provider)
+    [Fact]
+    public async Task Concurrent_writes_to_many_grains_all_commit_and_one_stale_write_fails_alone()
     {
-        await using var storage = await StorageProviders.CreateAsync(provider, batchWindow: TimeSpan.FromMilliseconds(300));
+        await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));
         await storage.WriteStateAsync(new StateWrite("volunteer/stale", 0, Rows.Payload("x"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
 
         // 500 grains written at once land in shared batches; the one stale write among them must not sink them.
@@ -105,11 +108,10 @@ public sealed class StorageContractTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
-    public async Task A_write_with_a_bad_row_fails_alone_and_the_writes_batched_with_it_commit(string provider)
+    [Fact]
+    public async Task A_write_with_a_bad_row_fails_alone_and_the_writes_batched_with_it_commit()
     {
-        await using var storage = await StorageProviders.CreateAsync(provider, batchWindow: TimeSpan.FromMilliseconds(300));
+        await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));
         await storage.WriteStateAsync(new StateWrite("volunteer/existing", 0, Rows.Payload("x"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
 
         // Sent together so they share batches: new rows, updates, and one row the database must refuse.

@@ -5,22 +5,30 @@ using TimeBank.Testing;
 
 namespace TimeBank.Storage.Tests;
 
-/// <summary>Every provider the storage contract is tested on. Each test gets a fresh, empty store.</summary>
+/// <summary>The storage contract on process memory.</summary>
+public sealed class InMemoryStorageContractTests : StorageContractTests
+{
+    protected override Task<IGrainStorage> CreateStorageAsync(TimeSpan batchWindow = default) => Task.FromResult<IGrainStorage>(new InMemoryGrainStorage());
+}
+
+/// <summary>The storage contract on a SQLite file of its own per test.</summary>
+public sealed class SqliteStorageContractTests : StorageContractTests
+{
+    protected override async Task<IGrainStorage> CreateStorageAsync(TimeSpan batchWindow = default)
+        => await SqliteGrainStorage.OpenAsync(
+            new SqliteStorageOptions { DatabasePath = StorageProviders.NewSqlitePath(), BatchWindow = batchWindow }, cancellationToken: TestContext.Current.CancellationToken);
+}
+
+/// <summary>The storage contract on the test PostgreSQL, in a schema of its own per test.</summary>
+public sealed class PostgresStorageContractTests : StorageContractTests
+{
+    protected override async Task<IGrainStorage> CreateStorageAsync(TimeSpan batchWindow = default)
+        => await PostgresGrainStorage.OpenAsync(
+            new PostgresStorageOptions { ConnectionString = await TestPostgres.CreateSchemaAsync(), BatchWindow = batchWindow },
+            cancellationToken: TestContext.Current.CancellationToken);
+}
+
 public static class StorageProviders
 {
-    public static readonly TheoryData<string> All = ["memory", "sqlite", "postgres"];
-
-    /// <param name="batchWindow">Holds each batch open this long, so writes sent together surely share one.</param>
-    public static async Task<IGrainStorage> CreateAsync(string provider, TimeSpan batchWindow = default) => provider switch
-    {
-        "memory" => new InMemoryGrainStorage(),
-        "sqlite" => await SqliteGrainStorage.OpenAsync(
-            new SqliteStorageOptions { DatabasePath = NewSqlitePath(), BatchWindow = batchWindow }, cancellationToken: TestContext.Current.CancellationToken),
-        "postgres" => await PostgresGrainStorage.OpenAsync(
-            new PostgresStorageOptions { ConnectionString = await TestPostgres.CreateSchemaAsync(), BatchWindow = batchWindow },
-            cancellationToken: TestContext.Current.CancellationToken),
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
-    };
-
     public static string NewSqlitePath() => TestEnvironment.NewSqliteFile();
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using TimeBank.Contracts.V1;
 using TimeBank.Rpc;
 using TimeBank.Storage;
@@ -17,7 +16,7 @@ internal static class InfrastructureErrors
         StaleStateException => new RpcException(
             StatusCode.Aborted, "The record was changed by another writer at the same time; retry with the same request id.",
             ErrorReasons.ConcurrentUpdate, ErrorReasons.Domain),
-        StorageUnavailableException or DbException => new RpcException(
+        StorageUnavailableException => new RpcException(
             StatusCode.Unavailable, "Storage is unavailable; nothing was changed. Retry with the same request id.",
             ErrorReasons.StorageUnavailable, ErrorReasons.Domain),
         StorageRejectedException => new RpcException(

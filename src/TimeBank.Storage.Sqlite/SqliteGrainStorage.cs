@@ -82,20 +82,15 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return new SqliteGrainStorage(options, fullPath, connectionString, writer, clock ?? TimeProvider.System, logger);
     }
 
-    public async Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, payload FROM grain_state WHERE grain_id = $id";
-        command.Parameters.AddWithValue("$id", grainId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+    public Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
+        => ReadAsync(async connection =>
         {
-            return null;
-        }
-
-        return new StoredState(reader.GetInt64(0), (byte[])reader.GetValue(1));
-    }
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version, payload FROM grain_state WHERE grain_id = $id";
+            command.Parameters.AddWithValue("$id", grainId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+        }, cancellationToken);
 
     public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
     {
@@ -103,26 +98,28 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return _queue.Submit(write);
     }
 
-    public async Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteJournalColumns.Select} FROM journal WHERE grain_id = $id AND request_id = $r ORDER BY leg";
-        command.Parameters.AddWithValue("$id", grainId);
-        command.Parameters.AddWithValue("$r", requestId);
-        return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
+        => ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {SqliteJournalColumns.Select} FROM journal WHERE grain_id = $id AND request_id = $r ORDER BY leg";
+            command.Parameters.AddWithValue("$id", grainId);
+            command.Parameters.AddWithValue("$r", requestId);
+            return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteJournalColumns.Select} FROM journal WHERE grain_id = $id AND sequence > $after ORDER BY sequence LIMIT $limit";
-        command.Parameters.AddWithValue("$id", grainId);
-        command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", limit);
-        return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
+        return ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {SqliteJournalColumns.Select} FROM journal WHERE grain_id = $id AND sequence > $after ORDER BY sequence LIMIT $limit";
+            command.Parameters.AddWithValue("$id", grainId);
+            command.Parameters.AddWithValue("$after", afterSequence);
+            command.Parameters.AddWithValue("$limit", limit);
+            return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
+        }, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -141,18 +138,21 @@ public sealed class SqliteGrainStorage : IGrainStorage
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every read goes through here: a pooled connection, and the one place where SQLite's errors become
+    /// <see cref="StorageUnavailableException"/>, so nothing above the provider catches a driver exception.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
         try
         {
+            await using var connection = new SqliteConnection(_connectionString);
             await connection.OpenAsync(cancellationToken);
-            return connection;
+            return await read(connection);
         }
         catch (SqliteException e)
         {
-            await connection.DisposeAsync();
-            throw new StorageUnavailableException("Could not open the SQLite database for reading.", e);
+            throw new StorageUnavailableException($"Could not read from the SQLite database: {e.Message}", e);
         }
     }
 

@@ -76,20 +76,14 @@ public sealed class PostgresGrainStorage : IGrainStorage
         return new PostgresGrainStorage(dataSource, options, location, clock ?? TimeProvider.System, logger);
     }
 
-    public async Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
-    {
-        try
+    public Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
+        => ReadAsync(async () =>
         {
             await using var command = _dataSource.CreateCommand("SELECT version, payload FROM grain_state WHERE grain_id = $1");
             command.Parameters.Add(new NpgsqlParameter { Value = grainId });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
-        }
-        catch (NpgsqlException e)
-        {
-            throw new StorageUnavailableException("Could not read state from PostgreSQL.", e);
-        }
-    }
+        });
 
     public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
     {
@@ -100,10 +94,10 @@ public sealed class PostgresGrainStorage : IGrainStorage
     public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
         => _requestLookup.FindAsync(grainId, requestId, cancellationToken);
 
-    public async Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        try
+        return ReadAsync<IReadOnlyList<JournalEntry>>(async () =>
         {
             await using var command = _dataSource.CreateCommand(
                 $"SELECT {PostgresJournalColumns.Select} FROM journal AS j WHERE j.grain_id = $1 AND j.sequence > $2 ORDER BY j.sequence LIMIT $3");
@@ -118,11 +112,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
             }
 
             return rows;
-        }
-        catch (NpgsqlException e)
-        {
-            throw new StorageUnavailableException("Could not read the journal from PostgreSQL.", e);
-        }
+        });
     }
 
     /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
@@ -131,6 +121,22 @@ public sealed class PostgresGrainStorage : IGrainStorage
         await using var command = _dataSource.CreateCommand("SELECT current_setting($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = name });
         return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Every read goes through here: the one place where Npgsql's errors become
+    /// <see cref="StorageUnavailableException"/>, so nothing above the provider catches a driver exception.
+    /// </summary>
+    private static async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StorageUnavailableException($"Could not read from PostgreSQL: {e.Message}", e);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,24 +1,101 @@
+using System.Reflection;
+using TimeBank.Rpc;
+
 namespace TimeBank.Contracts.V1;
 
 /// <summary>
-/// The machine-readable reasons sent in google.rpc.ErrorInfo (domain <see cref="Domain"/>). Clients
-/// switch on these, never on message text. Never renamed once released.
+/// The reason catalog: every failure the API can answer with, each declared once with its status and
+/// message (domain <see cref="Domain"/>). Grains return these as values; one mapping in the server sends
+/// them; clients switch on <see cref="ErrorReason.Code"/>, never on message text. Codes are never renamed
+/// once released. Values echoed in messages are cut to <see cref="ErrorReason.MaxEchoedValueLength"/>
+/// characters.
 /// </summary>
 public static class ErrorReasons
 {
     public const string Domain = "timebank.v1";
 
-    public const string InvalidVolunteerId = "INVALID_VOLUNTEER_ID";
-    public const string InvalidDisplayName = "INVALID_DISPLAY_NAME";
-    public const string InvalidCommunityId = "INVALID_COMMUNITY_ID";
-    public const string InvalidRequestId = "INVALID_REQUEST_ID";
-    public const string InvalidActivityId = "INVALID_ACTIVITY_ID";
-    public const string MinutesNotPositive = "MINUTES_NOT_POSITIVE";
-    public const string MinutesTooLarge = "MINUTES_TOO_LARGE";
-    public const string VolunteerNotFound = "VOLUNTEER_NOT_FOUND";
-    public const string VolunteerIdTaken = "VOLUNTEER_ID_TAKEN";
-    public const string RequestIdReused = "REQUEST_ID_REUSED";
-    public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
-    public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
-    public const string StorageRejected = "STORAGE_REJECTED";
+    // Ids and text.
+    public static readonly ErrorReason InvalidVolunteerId = new(
+        "INVALID_VOLUNTEER_ID", StatusCode.InvalidArgument,
+        "volunteer_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "volunteer_id");
+
+    public static readonly ErrorReason InvalidCommunityId = new(
+        "INVALID_COMMUNITY_ID", StatusCode.InvalidArgument,
+        "community_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "community_id");
+
+    public static readonly ErrorReason InvalidActivityId = new(
+        "INVALID_ACTIVITY_ID", StatusCode.InvalidArgument,
+        "activity_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "activity_id");
+
+    public static readonly ErrorReason InvalidDisplayName = new(
+        "INVALID_DISPLAY_NAME", StatusCode.InvalidArgument,
+        "display_name must be 1-200 characters, not blank, without control characters.", "display_name");
+
+    public static readonly ErrorReason InvalidRequestId = new(
+        "INVALID_REQUEST_ID", StatusCode.InvalidArgument,
+        "request_id must be 1-128 printable ASCII characters without spaces; got '{value}'.", "request_id");
+
+    // Amounts.
+    public static readonly ErrorReason MinutesNotPositive = new(
+        "MINUTES_NOT_POSITIVE", StatusCode.InvalidArgument, "minutes must be positive; got {minutes}.", "minutes");
+
+    public static readonly ErrorReason MinutesTooLarge = new(
+        "MINUTES_TOO_LARGE", StatusCode.InvalidArgument, "minutes must be at most {max} (one day) per deposit; got {minutes}.", "minutes");
+
+    // State.
+    public static readonly ErrorReason VolunteerNotFound = new(
+        "VOLUNTEER_NOT_FOUND", StatusCode.NotFound, "Volunteer '{volunteer_id}' is not registered.");
+
+    public static readonly ErrorReason VolunteerIdTaken = new(
+        "VOLUNTEER_ID_TAKEN", StatusCode.AlreadyExists, "Volunteer '{volunteer_id}' is already registered with another name or community.");
+
+    public static readonly ErrorReason RequestIdReused = new(
+        "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
+        "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",
+        "request_id");
+
+    // Who may call.
+    public static readonly ErrorReason KeyMissing = new(
+        "KEY_MISSING", StatusCode.Unauthenticated, "This call needs an API key: send the header 'authorization: Bearer <key>'.");
+
+    public static readonly ErrorReason KeyMalformed = new(
+        "KEY_MALFORMED", StatusCode.Unauthenticated, "The authorization header is not 'Bearer <key>' with a TimeBank key ({problem}).");
+
+    public static readonly ErrorReason KeyUnknown = new(
+        "KEY_UNKNOWN", StatusCode.Unauthenticated, "The API key is not known to this server.");
+
+    public static readonly ErrorReason KeyRevoked = new(
+        "KEY_REVOKED", StatusCode.Unauthenticated, "The API key '{key_id}' was revoked.");
+
+    public static readonly ErrorReason RoleNotAllowed = new(
+        "ROLE_NOT_ALLOWED", StatusCode.PermissionDenied, "A key with role {role} may not call {method}.");
+
+    public static readonly ErrorReason OutOfScope = new(
+        "OUT_OF_SCOPE", StatusCode.PermissionDenied, "This key's scope ({scope}) does not cover this {what}.");
+
+    // Infrastructure: worth a retry with the same request id.
+    public static readonly ErrorReason ConcurrentUpdate = new(
+        "CONCURRENT_UPDATE", StatusCode.Aborted, "The record was changed by another writer at the same time; retry with the same request id.");
+
+    public static readonly ErrorReason StorageUnavailable = new(
+        "STORAGE_UNAVAILABLE", StatusCode.Unavailable, "Storage is unavailable; nothing was changed. Retry with the same request id.");
+
+    public static readonly ErrorReason StorageRejected = new(
+        "STORAGE_REJECTED", StatusCode.Internal, "Storage refused the change as malformed; nothing was changed. This is a server fault, not the request's.");
+
+    public static readonly ErrorReason ShuttingDown = new(
+        "SHUTTING_DOWN", StatusCode.Unavailable, "The server is shutting down; retry with the same request id on another server or later.");
+
+    public static readonly ErrorReason GrainCallCycle = new(
+        "GRAIN_CALL_CYCLE", StatusCode.Internal, "The request would have waited on itself inside the server and was refused; nothing was changed. This is a server fault.");
+
+    public static readonly ErrorReason GrainCallTimeout = new(
+        "GRAIN_CALL_TIMEOUT", StatusCode.Unavailable, "A step inside the server did not answer in time; retry with the same request id.");
+
+    /// <summary>Every reason above, for documentation and tests.</summary>
+    public static IReadOnlyList<ErrorReason> All { get; } = typeof(ErrorReasons)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(ErrorReason))
+        .Select(f => (ErrorReason)f.GetValue(null)!)
+        .ToArray();
 }

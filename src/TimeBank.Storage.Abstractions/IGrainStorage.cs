@@ -17,9 +17,13 @@ public interface IGrainStorage : IAsyncDisposable
     /// <summary>Writes state and appends journal rows atomically. Returns the new version.</summary>
     /// <exception cref="StaleStateException">The stored version is not <see cref="StateWrite.ExpectedVersion"/>,
     /// or a journal row with the same key is already there.</exception>
+    /// <exception cref="DuplicateRequestException">The write's <see cref="StateWrite.Request"/> is already stored.</exception>
     /// <exception cref="StorageRejectedException">The database refused a row (e.g. a non-positive amount); a bug in the writer.</exception>
     /// <exception cref="StorageUnavailableException">The database could not commit.</exception>
     Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored request record of one caller's request id, or null when it is new.</summary>
+    Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default);
 
     /// <summary>Journal rows a grain wrote for one client request id, in leg order (empty when none).</summary>
     Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default);

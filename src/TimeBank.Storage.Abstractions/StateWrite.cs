@@ -7,4 +7,7 @@ namespace TimeBank.Storage;
 public sealed record StateWrite(string GrainId, long ExpectedVersion, ReadOnlyMemory<byte> Payload, IReadOnlyList<JournalEntry> Journal)
 {
     public static readonly IReadOnlyList<JournalEntry> NoJournal = [];
+
+    /// <summary>The caller's request this write answers, stored with it; null for writes no caller asked for.</summary>
+    public RequestRecord? Request { get; init; }
 }

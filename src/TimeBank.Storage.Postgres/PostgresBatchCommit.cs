@@ -4,10 +4,12 @@ using TimeBank.Storage.Internal;
 namespace TimeBank.Storage.Postgres;
 
 /// <summary>
-/// Commits a batch of writes in one transaction and three round trips, whatever its size: (1) lock the rows
-/// to update in key order, then update and insert state rows from arrays, returning the ids whose version
-/// matched; (2) insert the journal rows of those writes from arrays; (3) commit. A write whose version did
-/// not match fails alone, with nothing of it stored; the rest commit.
+/// Commits a batch of writes in one transaction and three round trips, whatever its size: (1) record the
+/// callers' request ids, lock the rows to update in key order, then update and insert state rows from
+/// arrays, returning the ids whose version matched; (2) insert the journal rows of those writes from
+/// arrays; (3) commit. A write whose version did not match fails alone, with nothing of it stored; the rest
+/// commit. A write whose request id is already recorded is taken out and the rest tried again without it
+/// (rare: a retry racing its original, or a reused id).
 /// </summary>
 internal static class PostgresBatchCommit
 {
@@ -31,24 +33,67 @@ internal static class PostgresBatchCommit
         """;
 
     private const string JournalSql = """
-        INSERT INTO journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[], $12::timestamptz[], $13::bytea[])
+        INSERT INTO journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash, actor_key_id)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[], $12::timestamptz[], $13::bytea[], $14::text[])
+        """;
+
+    private const string RequestsSql = """
+        INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::timestamptz[])
+        ON CONFLICT DO NOTHING
+        RETURNING caller_key_id, request_id
         """;
 
     /// <summary>Commits the batch and sets each write's outcome. Throws (outcomes unset) when the transaction fails.</summary>
     public static async Task CommitAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingWrite> batch, DateTime nowUtc)
+    {
+        var remaining = TakeOutRepeatedRequests(batch);
+        while (remaining.Count > 0)
+        {
+            var duplicates = await TryCommitAsync(dataSource, remaining, nowUtc).ConfigureAwait(false);
+            if (duplicates.Count == 0)
+            {
+                return;
+            }
+
+            // Rolled back: fail the writes whose request id was already recorded, and commit the others anew.
+            foreach (var pending in duplicates)
+            {
+                pending.Outcome = PendingOutcome.Failed(new DuplicateRequestException(pending.Write.Request!.CallerKeyId, pending.Write.Request.RequestId));
+            }
+
+            remaining = remaining.Except(duplicates).ToList();
+        }
+    }
+
+    /// <summary>Commits all of <paramref name="batch"/>, or rolls back and returns the writes whose request id was already recorded.</summary>
+    private static async Task<List<PendingWrite>> TryCommitAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingWrite> batch, DateTime nowUtc)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
 
         var updates = batch.Where(p => p.Write.ExpectedVersion > 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
         var inserts = batch.Where(p => p.Write.ExpectedVersion == 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
-        var applied = await WriteStateAsync(connection, transaction, updates, inserts, nowUtc).ConfigureAwait(false);
+        var requests = batch.Where(p => p.Write.Request is not null).ToArray();
+        var (applied, recorded) = await WriteStateAsync(connection, transaction, updates, inserts, requests, nowUtc).ConfigureAwait(false);
+
+        var duplicates = requests.Where(p => !recorded.Contains((p.Write.Request!.CallerKeyId, p.Write.Request.RequestId))).ToList();
+        if (duplicates.Count > 0)
+        {
+            await transaction.RollbackAsync().ConfigureAwait(false);
+            return duplicates;
+        }
 
         var journaled = batch.Where(p => applied.Contains(p.Write.GrainId)).ToArray();
         if (journaled.Any(p => p.Write.Journal.Count > 0))
         {
             await InsertJournalAsync(connection, transaction, journaled).ConfigureAwait(false);
+        }
+
+        if (applied.Count < batch.Count && requests.Any(p => !applied.Contains(p.Write.GrainId)))
+        {
+            // A stale write's request id must not stay recorded: its effect is not stored.
+            await DeleteRequestsAsync(connection, transaction, requests.Where(p => !applied.Contains(p.Write.GrainId))).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
@@ -58,13 +103,55 @@ internal static class PostgresBatchCommit
                 ? PendingOutcome.Applied(pending.Write.ExpectedVersion + 1)
                 : PendingOutcome.Failed(new StaleStateException(pending.Write.GrainId, pending.Write.ExpectedVersion));
         }
+
+        return [];
     }
 
-    private static async Task<HashSet<string>> WriteStateAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, DateTime nowUtc)
+    /// <summary>Two writes of one batch with the same request id: the first goes on, the others fail as duplicates now.</summary>
+    private static List<PendingWrite> TakeOutRepeatedRequests(IReadOnlyList<PendingWrite> batch)
+    {
+        var seen = new HashSet<(string, string)>();
+        var remaining = new List<PendingWrite>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (pending.Write.Request is { } request && !seen.Add((request.CallerKeyId, request.RequestId)))
+            {
+                pending.Outcome = PendingOutcome.Failed(new DuplicateRequestException(request.CallerKeyId, request.RequestId));
+                continue;
+            }
+
+            remaining.Add(pending);
+        }
+
+        return remaining;
+    }
+
+    private static async Task DeleteRequestsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<PendingWrite> writes)
+    {
+        var rows = writes.Select(p => p.Write.Request!).ToArray();
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM requests AS r USING unnest($1::text[], $2::text[]) AS u(k, q) WHERE r.caller_key_id = u.k AND r.request_id = u.q", connection, transaction);
+        command.Parameters.Add(Parameter(rows.Select(r => r.CallerKeyId).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.RequestId).ToArray()));
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<(HashSet<string> Applied, HashSet<(string, string)> Recorded)> WriteStateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, PendingWrite[] requests, DateTime nowUtc)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var firstCounted = 0;
+        var requestResultSet = -1;
+        if (requests.Length > 0)
+        {
+            var rows = requests.Select(p => p.Write.Request!).ToArray();
+            batch.BatchCommands.Add(Command(RequestsSql, [
+                rows.Select(r => r.CallerKeyId).ToArray(), rows.Select(r => r.RequestId).ToArray(), rows.Select(r => r.Operation).ToArray(),
+                rows.Select(r => r.Target).ToArray(), rows.Select(r => r.Fingerprint.ToArray()).ToArray(), rows.Select(r => r.Result.ToArray()).ToArray(),
+                rows.Select(r => r.RecordedAt.UtcDateTime).ToArray()]));
+            requestResultSet = 0;
+        }
+
+        var firstCounted = batch.BatchCommands.Count;
         if (updates.Length > 0)
         {
             // Rows are locked in key order first, so two processes' batches over the same grains queue behind
@@ -72,7 +159,7 @@ internal static class PostgresBatchCommit
             var ids = updates.Select(p => p.Write.GrainId).ToArray();
             batch.BatchCommands.Add(Command(LockSql, [ids]));
             batch.BatchCommands.Add(Command(UpdateSql, [ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc]));
-            firstCounted = 1;
+            firstCounted++; // the lock's rows are not counted
         }
 
         if (inserts.Length > 0)
@@ -81,13 +168,18 @@ internal static class PostgresBatchCommit
         }
 
         var applied = new HashSet<string>(StringComparer.Ordinal);
+        var recorded = new HashSet<(string, string)>();
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
         var resultSet = 0;
         do
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                if (resultSet >= firstCounted)
+                if (resultSet == requestResultSet)
+                {
+                    recorded.Add((reader.GetString(0), reader.GetString(1)));
+                }
+                else if (resultSet >= firstCounted)
                 {
                     applied.Add(reader.GetString(0));
                 }
@@ -97,7 +189,7 @@ internal static class PostgresBatchCommit
         }
         while (await reader.NextResultAsync().ConfigureAwait(false));
 
-        return applied;
+        return (applied, recorded);
     }
 
     private static async Task InsertJournalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] writes)
@@ -117,6 +209,7 @@ internal static class PostgresBatchCommit
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.BalanceAfter).ToArray()));
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RecordedAt.UtcDateTime).ToArray()));
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RequestHash.ToArray()).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.ActorKeyId).ToArray()));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 

@@ -91,8 +91,25 @@ public sealed class PostgresGrainStorage : IGrainStorage
         return _queue.Submit(write);
     }
 
+    public Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default)
+        => _requestLookup.FindAsync(callerKeyId, requestId, cancellationToken);
+
     public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
-        => _requestLookup.FindAsync(grainId, requestId, cancellationToken);
+        => ReadAsync<IReadOnlyList<JournalEntry>>(async () =>
+        {
+            await using var command = _dataSource.CreateCommand(
+                $"SELECT {PostgresJournalColumns.Select} FROM journal AS j WHERE j.grain_id = $1 AND j.request_id = $2 ORDER BY j.leg");
+            command.Parameters.Add(new NpgsqlParameter { Value = grainId });
+            command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+            var rows = new List<JournalEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(PostgresJournalColumns.Read(reader));
+            }
+
+            return rows;
+        });
 
     public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {

@@ -6,7 +6,7 @@ namespace TimeBank.Storage.Postgres;
 internal static class PostgresJournalColumns
 {
     public const string Select =
-        "j.sequence, j.request_id, j.leg, j.ledger, j.debit_account, j.credit_account, j.amount, j.code, j.reference, j.balance_after, j.recorded_at, j.request_hash";
+        "j.sequence, j.request_id, j.leg, j.ledger, j.debit_account, j.credit_account, j.amount, j.code, j.reference, j.balance_after, j.recorded_at, j.request_hash, j.actor_key_id";
 
     /// <param name="offset">Where the journal columns start in the row.</param>
     public static JournalEntry Read(NpgsqlDataReader reader, int offset = 0) => new(
@@ -21,5 +21,8 @@ internal static class PostgresJournalColumns
         Reference: reader.GetString(offset + 8),
         BalanceAfter: reader.GetInt64(offset + 9),
         RecordedAt: reader.GetFieldValue<DateTimeOffset>(offset + 10),
-        RequestHash: reader.GetFieldValue<byte[]>(offset + 11));
+        RequestHash: reader.GetFieldValue<byte[]>(offset + 11))
+    {
+        ActorKeyId = reader.GetString(offset + 12),
+    };
 }

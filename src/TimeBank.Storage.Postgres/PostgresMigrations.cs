@@ -32,5 +32,21 @@ internal static class PostgresMigrations
 
             CREATE UNIQUE INDEX journal_by_request ON journal (grain_id, request_id, leg);
             """),
+        new(2, "request ids per caller key; who acted", """
+            ALTER TABLE journal ADD COLUMN actor_key_id text NOT NULL DEFAULT '';
+            DROP INDEX journal_by_request;
+            CREATE UNIQUE INDEX journal_by_request ON journal (grain_id, actor_key_id, request_id, leg);
+
+            CREATE TABLE requests (
+                caller_key_id text        NOT NULL,
+                request_id    text        NOT NULL,
+                operation     text        NOT NULL,
+                target        text        NOT NULL,
+                fingerprint   bytea       NOT NULL,
+                result        bytea       NOT NULL,
+                recorded_at   timestamptz NOT NULL,
+                PRIMARY KEY (caller_key_id, request_id)
+            );
+            """),
     ];
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace TimeBank.Storage.Postgres;
 
 /// <summary>
-/// Group reads for the question every deposit asks first, "has this request id been seen?": lookups that
+/// Group reads for the question every mutation asks first, "has this caller sent this request id before?": lookups that
 /// queue while one query is in flight go out together as one query, one round trip for all of them. A
 /// deposit's idempotency check thus costs a share of a round trip, as its write costs a share of a commit.
 /// </summary>
@@ -12,11 +12,10 @@ internal sealed class PostgresRequestLookup : IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
-    private const string Sql = $"""
-        SELECT u.n, {PostgresJournalColumns.Select}
-          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(grain_id, request_id, n)
-          JOIN journal AS j ON j.grain_id = u.grain_id AND j.request_id = u.request_id
-         ORDER BY u.n, j.leg
+    private const string Sql = """
+        SELECT u.n, r.operation, r.target, r.fingerprint, r.result, r.recorded_at
+          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(caller_key_id, request_id, n)
+          JOIN requests AS r ON r.caller_key_id = u.caller_key_id AND r.request_id = u.request_id
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -30,12 +29,12 @@ internal sealed class PostgresRequestLookup : IAsyncDisposable
         _readers = Enumerable.Range(0, readers).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
-    public Task<IReadOnlyList<JournalEntry>> FindAsync(string grainId, string requestId, CancellationToken cancellationToken)
+    public Task<RequestRecord?> FindAsync(string callerKeyId, string requestId, CancellationToken cancellationToken)
     {
-        var lookup = new Lookup(grainId, requestId);
+        var lookup = new Lookup(callerKeyId, requestId);
         if (!_queue.Writer.TryWrite(lookup))
         {
-            return Task.FromException<IReadOnlyList<JournalEntry>>(new StorageUnavailableException("PostgreSQL storage is shut down."));
+            return Task.FromException<RequestRecord?>(new StorageUnavailableException("PostgreSQL storage is shut down."));
         }
 
         return cancellationToken.CanBeCanceled ? lookup.Completion.Task.WaitAsync(cancellationToken) : lookup.Completion.Task;
@@ -70,27 +69,30 @@ internal sealed class PostgresRequestLookup : IAsyncDisposable
     {
         try
         {
-            var found = new List<JournalEntry>[batch.Count];
+            var found = new RequestRecord?[batch.Count];
             await using (var command = _dataSource.CreateCommand(Sql))
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(l => l.GrainId).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(l => l.CallerKeyId).ToArray() });
                 command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(l => l.RequestId).ToArray() });
                 await using var rows = await command.ExecuteReaderAsync().ConfigureAwait(false);
                 while (await rows.ReadAsync().ConfigureAwait(false))
                 {
                     var index = (int)rows.GetInt64(0) - 1;
-                    (found[index] ??= []).Add(PostgresJournalColumns.Read(rows, offset: 1));
+                    var lookup = batch[index];
+                    found[index] = new RequestRecord(
+                        lookup.CallerKeyId, lookup.RequestId, rows.GetString(1), rows.GetString(2),
+                        rows.GetFieldValue<byte[]>(3), rows.GetFieldValue<byte[]>(4), rows.GetFieldValue<DateTimeOffset>(5));
                 }
             }
 
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(found[i] is { } rows ? rows : []);
+                batch[i].Completion.TrySetResult(found[i]);
             }
         }
         catch (Exception e)
         {
-            var failure = new StorageUnavailableException("Could not read the journal from PostgreSQL.", e);
+            var failure = new StorageUnavailableException("Could not read request records from PostgreSQL.", e);
             foreach (var lookup in batch)
             {
                 lookup.Completion.TrySetException(failure);
@@ -98,12 +100,12 @@ internal sealed class PostgresRequestLookup : IAsyncDisposable
         }
     }
 
-    private sealed class Lookup(string grainId, string requestId)
+    private sealed class Lookup(string callerKeyId, string requestId)
     {
-        public string GrainId { get; } = grainId;
+        public string CallerKeyId { get; } = callerKeyId;
 
         public string RequestId { get; } = requestId;
 
-        public TaskCompletionSource<IReadOnlyList<JournalEntry>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<RequestRecord?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

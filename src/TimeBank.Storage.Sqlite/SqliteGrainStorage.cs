@@ -98,6 +98,19 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return _queue.Submit(write);
     }
 
+    public Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default)
+        => ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT operation, target, fingerprint, result, recorded_at FROM requests WHERE caller_key_id = $key AND request_id = $req";
+            command.Parameters.AddWithValue("$key", callerKeyId);
+            command.Parameters.AddWithValue("$req", requestId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new RequestRecord(callerKeyId, requestId, reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2), (byte[])reader.GetValue(3), UnixMicroseconds.To(reader.GetInt64(4)))
+                : null;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
         => ReadAsync(async connection =>
         {

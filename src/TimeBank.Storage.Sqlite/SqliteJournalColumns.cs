@@ -6,7 +6,7 @@ namespace TimeBank.Storage.Sqlite;
 internal static class SqliteJournalColumns
 {
     public const string Select =
-        "sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash";
+        "sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash, actor_key_id";
 
     public static async Task<IReadOnlyList<JournalEntry>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -32,5 +32,8 @@ internal static class SqliteJournalColumns
         Reference: reader.GetString(8),
         BalanceAfter: reader.GetInt64(9),
         RecordedAt: UnixMicroseconds.To(reader.GetInt64(10)),
-        RequestHash: (byte[])reader.GetValue(11));
+        RequestHash: (byte[])reader.GetValue(11))
+    {
+        ActorKeyId = reader.GetString(12),
+    };
 }

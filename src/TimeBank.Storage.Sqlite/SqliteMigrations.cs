@@ -34,6 +34,22 @@ internal static class SqliteMigrations
 
             CREATE UNIQUE INDEX journal_by_request ON journal (grain_id, request_id, leg);
             """),
+        new(2, "request ids per caller key; who acted", """
+            ALTER TABLE journal ADD COLUMN actor_key_id TEXT NOT NULL DEFAULT '';
+            DROP INDEX journal_by_request;
+            CREATE UNIQUE INDEX journal_by_request ON journal (grain_id, actor_key_id, request_id, leg);
+
+            CREATE TABLE requests (
+                caller_key_id TEXT    NOT NULL,
+                request_id    TEXT    NOT NULL,
+                operation     TEXT    NOT NULL,
+                target        TEXT    NOT NULL,
+                fingerprint   BLOB    NOT NULL,
+                result        BLOB    NOT NULL,
+                recorded_at   INTEGER NOT NULL,
+                PRIMARY KEY (caller_key_id, request_id)
+            ) WITHOUT ROWID;
+            """),
     ];
 }
 

@@ -18,6 +18,7 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly SqliteCommand _insertState;
     private readonly SqliteCommand _updateState;
     private readonly SqliteCommand _insertJournal;
+    private readonly SqliteCommand _insertRequest;
 
     public SqliteWriteCommands(SqliteConnection connection)
     {
@@ -34,8 +35,14 @@ internal sealed class SqliteWriteCommands : IDisposable
             "$id", "$payload", "$now", "$expected");
         _insertJournal = Create(
             connection,
-            $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $id)",
-            "$seq", "$req", "$leg", "$ledger", "$debit", "$credit", "$amount", "$code", "$ref", "$after", "$at", "$hash", "$id");
+            $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $actor, $id)",
+            "$seq", "$req", "$leg", "$ledger", "$debit", "$credit", "$amount", "$code", "$ref", "$after", "$at", "$hash", "$actor", "$id");
+        // DO NOTHING rather than a constraint error: a request id already stored is told apart from a stale
+        // journal key by the row count, not by parsing which index refused the row.
+        _insertRequest = Create(
+            connection,
+            "INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at) VALUES ($key, $req, $op, $target, $fp, $result, $at) ON CONFLICT DO NOTHING",
+            "$key", "$req", "$op", "$target", "$fp", "$result", "$at");
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -46,6 +53,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertState.Transaction = transaction;
         _updateState.Transaction = transaction;
         _insertJournal.Transaction = transaction;
+        _insertRequest.Transaction = transaction;
     }
 
     /// <summary>
@@ -58,6 +66,15 @@ internal sealed class SqliteWriteCommands : IDisposable
         _savepoint.ExecuteNonQuery();
         try
         {
+            if (write.Request is { } request && !InsertRequest(request))
+            {
+                _rollbackTo.ExecuteNonQuery();
+                _release.ExecuteNonQuery();
+                version = 0;
+                failure = new DuplicateRequestException(request.CallerKeyId, request.RequestId);
+                return false;
+            }
+
             if (!WriteState(write, nowMilliseconds))
             {
                 _rollbackTo.ExecuteNonQuery();
@@ -97,6 +114,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertState.Dispose();
         _updateState.Dispose();
         _insertJournal.Dispose();
+        _insertRequest.Dispose();
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
@@ -140,7 +158,21 @@ internal sealed class SqliteWriteCommands : IDisposable
         p["$after"].Value = entry.BalanceAfter;
         p["$at"].Value = UnixMicroseconds.From(entry.RecordedAt);
         p["$hash"].Value = entry.RequestHash.ToArray();
+        p["$actor"].Value = entry.ActorKeyId;
         p["$id"].Value = grainId;
         _insertJournal.ExecuteNonQuery();
+    }
+
+    private bool InsertRequest(RequestRecord request)
+    {
+        var p = _insertRequest.Parameters;
+        p["$key"].Value = request.CallerKeyId;
+        p["$req"].Value = request.RequestId;
+        p["$op"].Value = request.Operation;
+        p["$target"].Value = request.Target;
+        p["$fp"].Value = request.Fingerprint.ToArray();
+        p["$result"].Value = request.Result.ToArray();
+        p["$at"].Value = UnixMicroseconds.From(request.RecordedAt);
+        return _insertRequest.ExecuteNonQuery() == 1;
     }
 }

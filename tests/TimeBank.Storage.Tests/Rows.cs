@@ -18,5 +18,9 @@ internal static class Rows
         RecordedAt: UnixMicroseconds.Truncate(new DateTimeOffset(2026, 11, 22, 10, 30, 0, TimeSpan.Zero).AddTicks(1234567)),
         RequestHash: Hash);
 
+    public static RequestRecord Request(string key, string requestId, string target, string operation = "Test/Op", byte fingerprint = 7) => new(
+        key, requestId, operation, target, new byte[] { fingerprint, 1, 2 }, Payload($"result of {requestId}"),
+        UnixMicroseconds.Truncate(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero).AddTicks(7654321)));
+
     public static byte[] Payload(string text) => System.Text.Encoding.UTF8.GetBytes(text);
 }

@@ -128,6 +128,92 @@ public abstract class StorageContractTests
         Assert.Single(await storage.FindJournalByRequestAsync("volunteer/g199", "r199", TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task A_request_record_is_stored_with_its_write_and_found_by_caller_key_and_request_id()
+    {
+        await using var storage = await CreateStorageAsync();
+        var request = Rows.Request("key-a", "r1", "volunteer/a");
+        await storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1") with { ActorKeyId = "key-a" }]) { Request = request },
+            TestContext.Current.CancellationToken);
+
+        var found = await storage.FindRequestAsync("key-a", "r1", TestContext.Current.CancellationToken);
+        Assert.NotNull(found);
+        Assert.True(found.SameRequestAs(request));
+        Assert.Equal((request.CallerKeyId, request.RequestId, request.RecordedAt), (found.CallerKeyId, found.RequestId, found.RecordedAt));
+        Assert.Equal(request.Result.ToArray(), found.Result.ToArray());
+        Assert.Null(await storage.FindRequestAsync("key-b", "r1", TestContext.Current.CancellationToken));
+        Assert.Equal("key-a", (await storage.ReadJournalAsync("volunteer/a", 0, 10, TestContext.Current.CancellationToken)).Single().ActorKeyId);
+    }
+
+    [Fact]
+    public async Task A_request_id_already_recorded_for_the_caller_fails_the_write_on_any_target_and_stores_nothing_of_it()
+    {
+        await using var storage = await CreateStorageAsync();
+        await storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 0, Rows.Payload("a"), [Rows.Entry(1, "r1")]) { Request = Rows.Request("key-a", "r1", "volunteer/a") },
+            TestContext.Current.CancellationToken);
+
+        // The same caller and id on another grain: nothing of that write may land.
+        var duplicate = await Assert.ThrowsAsync<DuplicateRequestException>(() => storage.WriteStateAsync(
+            new StateWrite("volunteer/b", 0, Rows.Payload("b"), [Rows.Entry(1, "r1")]) { Request = Rows.Request("key-a", "r1", "volunteer/b") },
+            TestContext.Current.CancellationToken));
+        Assert.Equal(("key-a", "r1"), (duplicate.CallerKeyId, duplicate.RequestId));
+        Assert.Null(await storage.ReadStateAsync("volunteer/b", TestContext.Current.CancellationToken));
+        Assert.Empty(await storage.ReadJournalAsync("volunteer/b", 0, 10, TestContext.Current.CancellationToken));
+        Assert.Equal("volunteer/a", (await storage.FindRequestAsync("key-a", "r1", TestContext.Current.CancellationToken))!.Target);
+
+        // Another caller may use the same id, even on the same grain.
+        await storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 1, Rows.Payload("a2"), [Rows.Entry(2, "r1") with { ActorKeyId = "key-b" }]) { Request = Rows.Request("key-b", "r1", "volunteer/a") },
+            TestContext.Current.CancellationToken);
+        Assert.Equal(2, (await storage.ReadJournalAsync("volunteer/a", 0, 10, TestContext.Current.CancellationToken)).Count);
+    }
+
+    [Fact]
+    public async Task A_stale_write_does_not_record_its_request_id()
+    {
+        await using var storage = await CreateStorageAsync();
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("a"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 0, Rows.Payload("rival"), [Rows.Entry(1, "r1")]) { Request = Rows.Request("key-a", "r1", "volunteer/a") },
+            TestContext.Current.CancellationToken));
+
+        Assert.Null(await storage.FindRequestAsync("key-a", "r1", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Writes_batched_with_a_duplicate_request_commit_and_only_the_duplicate_fails()
+    {
+        await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));
+        await storage.WriteStateAsync(
+            new StateWrite("volunteer/first", 0, Rows.Payload("x"), StateWrite.NoJournal) { Request = Rows.Request("key-a", "taken", "volunteer/first") },
+            TestContext.Current.CancellationToken);
+
+        // Sent together so they share a batch: 100 new requests, one already recorded, and two racing for one new id.
+        var good = Enumerable.Range(0, 100)
+            .Select(i => storage.WriteStateAsync(
+                new StateWrite($"volunteer/g{i}", 0, Rows.Payload($"{i}"), [Rows.Entry(1, $"r{i}")]) { Request = Rows.Request("key-a", $"r{i}", $"volunteer/g{i}") },
+                TestContext.Current.CancellationToken))
+            .ToList();
+        var duplicate = storage.WriteStateAsync(
+            new StateWrite("volunteer/dup", 0, Rows.Payload("dup"), [Rows.Entry(1, "taken")]) { Request = Rows.Request("key-a", "taken", "volunteer/dup") },
+            TestContext.Current.CancellationToken);
+        var racers = new[] { "volunteer/race1", "volunteer/race2" }
+            .Select(grain => storage.WriteStateAsync(
+                new StateWrite(grain, 0, Rows.Payload(grain), [Rows.Entry(1, "race")]) { Request = Rows.Request("key-a", "race", grain) },
+                TestContext.Current.CancellationToken))
+            .ToList();
+
+        await Assert.ThrowsAsync<DuplicateRequestException>(() => duplicate);
+        Assert.All(await Task.WhenAll(good), version => Assert.Equal(1, version));
+        var raceOutcomes = await Task.WhenAll(racers.Select(async t => { try { await t; return true; } catch (DuplicateRequestException) { return false; } }));
+        Assert.Equal(1, raceOutcomes.Count(won => won));
+        Assert.Null(await storage.ReadStateAsync("volunteer/dup", TestContext.Current.CancellationToken));
+        Assert.NotNull(await storage.FindRequestAsync("key-a", "r99", TestContext.Current.CancellationToken));
+    }
+
     private static void AssertSame(JournalEntry expected, JournalEntry actual)
     {
         Assert.Equal(expected with { RequestHash = default }, actual with { RequestHash = default });

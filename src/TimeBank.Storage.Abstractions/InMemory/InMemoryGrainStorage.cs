@@ -9,6 +9,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JournalEntry>> _journals = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string CallerKeyId, string RequestId), RequestRecord> _requests = [];
 
     public string Name => "memory";
 
@@ -38,13 +39,18 @@ public sealed class InMemoryGrainStorage : IGrainStorage
                     $"Journal row {bad.Sequence} of '{write.GrainId}' has amount {bad.Amount}; amounts are positive."));
             }
 
+            if (write.Request is { } request && _requests.ContainsKey((request.CallerKeyId, request.RequestId)))
+            {
+                return Task.FromException<long>(new DuplicateRequestException(request.CallerKeyId, request.RequestId));
+            }
+
             if (write.Journal.Count > 0)
             {
                 var journal = _journals.TryGetValue(write.GrainId, out var existing) ? existing : null;
                 foreach (var entry in write.Journal)
                 {
                     if (journal is not null && journal.Exists(e => e.Sequence == entry.Sequence
-                        || (e.RequestId == entry.RequestId && e.Leg == entry.Leg)))
+                        || (e.ActorKeyId == entry.ActorKeyId && e.RequestId == entry.RequestId && e.Leg == entry.Leg)))
                     {
                         return Task.FromException<long>(new StaleStateException(
                             $"Journal of '{write.GrainId}' already holds sequence {entry.Sequence} or request '{entry.RequestId}' leg {entry.Leg}."));
@@ -60,9 +66,22 @@ public sealed class InMemoryGrainStorage : IGrainStorage
                 journal.AddRange(write.Journal);
             }
 
+            if (write.Request is { } accepted)
+            {
+                _requests.Add((accepted.CallerKeyId, accepted.RequestId), accepted with { Fingerprint = accepted.Fingerprint.ToArray(), Result = accepted.Result.ToArray() });
+            }
+
             var version = current + 1;
             _states[write.GrainId] = new StoredState(version, write.Payload.ToArray());
             return Task.FromResult(version);
+        }
+    }
+
+    public Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_requests.GetValueOrDefault((callerKeyId, requestId)));
         }
     }
 

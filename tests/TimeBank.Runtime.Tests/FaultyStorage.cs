@@ -31,6 +31,9 @@ public sealed class FaultyStorage : IGrainStorage
             ? Task.FromException<long>(new StorageUnavailableException("injected write failure"))
             : _inner.WriteStateAsync(write, cancellationToken);
 
+    public Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default)
+        => _inner.FindRequestAsync(callerKeyId, requestId, cancellationToken);
+
     public Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default)
         => _inner.FindJournalByRequestAsync(grainId, requestId, cancellationToken);
 

@@ -39,20 +39,20 @@ public sealed class EndToEndTests
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.DepositHoursAsync(new DepositHoursRequest(request) { Minutes = 61 }));
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
-        Assert.Equal(ErrorReasons.RequestIdReused, error.Reason);
+        Assert.Equal(ErrorReasons.RequestIdReused.Code, error.Reason);
         Assert.Equal(ErrorReasons.Domain, error.Domain);
         Assert.Equal(60, (await client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })).HoursMinutes);
     }
 
     public static readonly TheoryData<DepositHoursRequest, string> BadDeposits = new()
     {
-        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "act", Minutes = -30 }, ErrorReasons.MinutesNotPositive },
-        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "act", Minutes = 0 }, ErrorReasons.MinutesNotPositive },
-        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "act", Minutes = 100_000 }, ErrorReasons.MinutesTooLarge },
-        { new DepositHoursRequest { RequestId = "", VolunteerId = "ana", ActivityId = "act", Minutes = 30 }, ErrorReasons.InvalidRequestId },
-        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "", Minutes = 30 }, ErrorReasons.InvalidActivityId },
-        { new DepositHoursRequest { RequestId = "r", VolunteerId = "", ActivityId = "act", Minutes = 30 }, ErrorReasons.InvalidVolunteerId },
-        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana/../../x", ActivityId = "act", Minutes = 30 }, ErrorReasons.InvalidVolunteerId },
+        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "act", Minutes = -30 }, ErrorReasons.MinutesNotPositive.Code },
+        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "act", Minutes = 0 }, ErrorReasons.MinutesNotPositive.Code },
+        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "act", Minutes = 100_000 }, ErrorReasons.MinutesTooLarge.Code },
+        { new DepositHoursRequest { RequestId = "", VolunteerId = "ana", ActivityId = "act", Minutes = 30 }, ErrorReasons.InvalidRequestId.Code },
+        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = "", Minutes = 30 }, ErrorReasons.InvalidActivityId.Code },
+        { new DepositHoursRequest { RequestId = "r", VolunteerId = "", ActivityId = "act", Minutes = 30 }, ErrorReasons.InvalidVolunteerId.Code },
+        { new DepositHoursRequest { RequestId = "r", VolunteerId = "ana/../../x", ActivityId = "act", Minutes = 30 }, ErrorReasons.InvalidVolunteerId.Code },
     };
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class EndToEndTests
         var client = running.Client;
 
         var missing = await Assert.ThrowsAsync<RpcException>(() => client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ghost" }));
-        Assert.Equal((StatusCode.NotFound, ErrorReasons.VolunteerNotFound), (missing.StatusCode, missing.Reason));
+        Assert.Equal((StatusCode.NotFound, ErrorReasons.VolunteerNotFound.Code), (missing.StatusCode, missing.Reason));
         var depositMissing = await Assert.ThrowsAsync<RpcException>(() => client.DepositHoursAsync(new DepositHoursRequest { RequestId = "r", VolunteerId = "ghost", ActivityId = "a", Minutes = 5 }));
         Assert.Equal(StatusCode.NotFound, depositMissing.StatusCode);
 
@@ -86,9 +86,9 @@ public sealed class EndToEndTests
         var again = await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
         Assert.False(again.Created);
         var taken = await Assert.ThrowsAsync<RpcException>(() => client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Bo", CommunityId = "riverside" }));
-        Assert.Equal((StatusCode.AlreadyExists, ErrorReasons.VolunteerIdTaken), (taken.StatusCode, taken.Reason));
+        Assert.Equal((StatusCode.AlreadyExists, ErrorReasons.VolunteerIdTaken.Code), (taken.StatusCode, taken.Reason));
         var badName = await Assert.ThrowsAsync<RpcException>(() => client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "bo", DisplayName = " ", CommunityId = "riverside" }));
-        Assert.Equal((StatusCode.InvalidArgument, ErrorReasons.InvalidDisplayName), (badName.StatusCode, badName.Reason));
+        Assert.Equal((StatusCode.InvalidArgument, ErrorReasons.InvalidDisplayName.Code), (badName.StatusCode, badName.Reason));
     }
 
     [Fact]

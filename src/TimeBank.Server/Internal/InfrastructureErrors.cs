@@ -15,13 +15,13 @@ internal static class InfrastructureErrors
     {
         StaleStateException => new RpcException(
             StatusCode.Aborted, "The record was changed by another writer at the same time; retry with the same request id.",
-            ErrorReasons.ConcurrentUpdate, ErrorReasons.Domain),
+            ErrorReasons.ConcurrentUpdate.Code, ErrorReasons.Domain),
         StorageUnavailableException => new RpcException(
             StatusCode.Unavailable, "Storage is unavailable; nothing was changed. Retry with the same request id.",
-            ErrorReasons.StorageUnavailable, ErrorReasons.Domain),
+            ErrorReasons.StorageUnavailable.Code, ErrorReasons.Domain),
         StorageRejectedException => new RpcException(
             StatusCode.Internal, "Storage refused the change as malformed; nothing was changed. This is a server fault, not the request's.",
-            ErrorReasons.StorageRejected, ErrorReasons.Domain),
+            ErrorReasons.StorageRejected.Code, ErrorReasons.Domain),
         ObjectDisposedException => new RpcException(StatusCode.Unavailable, "The server is shutting down."),
         _ => null,
     };

@@ -31,11 +31,11 @@ internal sealed class VolunteerApi(IGrainFactory grains)
             RegisterVolunteerStatus.AlreadyRegistered => new RegisterVolunteerResponse { Volunteer = ToMessage(result.Volunteer!), Created = false },
             RegisterVolunteerStatus.InvalidVolunteerId => throw InvalidVolunteerId(request.VolunteerId),
             RegisterVolunteerStatus.InvalidDisplayName => throw Errors.InvalidArgument(
-                ErrorReasons.InvalidDisplayName, $"display_name must be 1-{Identifiers.MaxDisplayNameLength} characters, not blank, without control characters."),
+                ErrorReasons.InvalidDisplayName.Code, $"display_name must be 1-{Identifiers.MaxDisplayNameLength} characters, not blank, without control characters."),
             RegisterVolunteerStatus.InvalidCommunityId => throw Errors.InvalidArgument(
-                ErrorReasons.InvalidCommunityId, $"community_id '{request.CommunityId}' is not a valid id (1-{Identifiers.MaxIdLength} of A-Z a-z 0-9 . _ -)."),
+                ErrorReasons.InvalidCommunityId.Code, $"community_id '{request.CommunityId}' is not a valid id (1-{Identifiers.MaxIdLength} of A-Z a-z 0-9 . _ -)."),
             RegisterVolunteerStatus.VolunteerIdTaken => throw Errors.AlreadyExists(
-                ErrorReasons.VolunteerIdTaken, $"Volunteer '{request.VolunteerId}' is already registered with another name or community."),
+                ErrorReasons.VolunteerIdTaken.Code, $"Volunteer '{request.VolunteerId}' is already registered with another name or community."),
             _ => throw new InvalidOperationException($"Unhandled status {result.Status}."),
         };
     }
@@ -54,16 +54,16 @@ internal sealed class VolunteerApi(IGrainFactory grains)
                 RecordedAt = Timestamp.FromDateTimeOffset(result.Receipt.RecordedAt),
             },
             DepositHoursStatus.InvalidRequestId => throw Errors.InvalidArgument(
-                ErrorReasons.InvalidRequestId, $"request_id must be 1-{Identifiers.MaxRequestIdLength} printable ASCII characters without spaces."),
+                ErrorReasons.InvalidRequestId.Code, $"request_id must be 1-{Identifiers.MaxRequestIdLength} printable ASCII characters without spaces."),
             DepositHoursStatus.InvalidActivityId => throw Errors.InvalidArgument(
-                ErrorReasons.InvalidActivityId, $"activity_id '{request.ActivityId}' is not a valid id (1-{Identifiers.MaxIdLength} of A-Z a-z 0-9 . _ -)."),
+                ErrorReasons.InvalidActivityId.Code, $"activity_id '{request.ActivityId}' is not a valid id (1-{Identifiers.MaxIdLength} of A-Z a-z 0-9 . _ -)."),
             DepositHoursStatus.MinutesNotPositive => throw Errors.InvalidArgument(
-                ErrorReasons.MinutesNotPositive, $"minutes must be positive; got {request.Minutes}."),
+                ErrorReasons.MinutesNotPositive.Code, $"minutes must be positive; got {request.Minutes}."),
             DepositHoursStatus.MinutesTooLarge => throw Errors.InvalidArgument(
-                ErrorReasons.MinutesTooLarge, $"minutes must be at most {Ledger.Amounts.MaxMinutesPerDeposit} (one day) per deposit; got {request.Minutes}."),
+                ErrorReasons.MinutesTooLarge.Code, $"minutes must be at most {Ledger.Amounts.MaxMinutesPerDeposit} (one day) per deposit; got {request.Minutes}."),
             DepositHoursStatus.VolunteerNotFound => throw VolunteerNotFound(request.VolunteerId),
             DepositHoursStatus.RequestIdReused => throw Errors.AlreadyExists(
-                ErrorReasons.RequestIdReused, $"request_id '{request.RequestId}' was already used for a different deposit."),
+                ErrorReasons.RequestIdReused.Code, $"request_id '{request.RequestId}' was already used for a different deposit."),
             _ => throw new InvalidOperationException($"Unhandled status {result.Status}."),
         };
     }
@@ -85,10 +85,10 @@ internal sealed class VolunteerApi(IGrainFactory grains)
     }
 
     private static RpcException InvalidVolunteerId(string id)
-        => Errors.InvalidArgument(ErrorReasons.InvalidVolunteerId, $"volunteer_id '{Truncate(id)}' is not a valid id (1-{Identifiers.MaxIdLength} of A-Z a-z 0-9 . _ -, starting with a letter or digit).");
+        => Errors.InvalidArgument(ErrorReasons.InvalidVolunteerId.Code, $"volunteer_id '{Truncate(id)}' is not a valid id (1-{Identifiers.MaxIdLength} of A-Z a-z 0-9 . _ -, starting with a letter or digit).");
 
     private static RpcException VolunteerNotFound(string id)
-        => Errors.NotFound(ErrorReasons.VolunteerNotFound, $"Volunteer '{id}' is not registered.");
+        => Errors.NotFound(ErrorReasons.VolunteerNotFound.Code, $"Volunteer '{id}' is not registered.");
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "...";
 

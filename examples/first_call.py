@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 import tempfile
+import uuid
 
 import grpc
 from grpc_tools import protoc
@@ -27,7 +28,7 @@ v1_grpc = importlib.import_module("timebank.v1.volunteer_pb2_grpc")
 with grpc.insecure_channel(address) as channel:
     volunteers = v1_grpc.VolunteerServiceStub(channel)
     registered = volunteers.RegisterVolunteer(
-        v1.RegisterVolunteerRequest(volunteer_id="ana", display_name="Ana Li", community_id="riverside"), timeout=10)
+        v1.RegisterVolunteerRequest(request_id=str(uuid.uuid4()), volunteer_id="ana", display_name="Ana Li", community_id="riverside"), timeout=10)
     print("registered:", registered.volunteer.volunteer_id, "created" if registered.created else "already registered")
 
     deposit = v1.DepositHoursRequest(request_id="first-call-1", volunteer_id="ana", activity_id="park-cleanup", minutes=90)

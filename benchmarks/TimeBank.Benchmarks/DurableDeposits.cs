@@ -53,6 +53,9 @@ internal static class DurableDeposits
         return 0;
     }
 
+    /// <summary>The one calling key of the run: request ids are unique per key.</summary>
+    private const string CallerKeyId = "loadgen";
+
     private static async Task<Result> MeasureAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window, int callers, int volunteers, int seconds)
     {
         await using var storage = await OpenAsync(provider, postgres, maxBatchSize, window);
@@ -60,7 +63,7 @@ internal static class DurableDeposits
             .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
         for (var v = 0; v < volunteers; v++)
         {
-            await host.GetGrain<IVolunteerGrain>($"v{v}").RegisterAsync(new RegisterVolunteer($"Volunteer {v}", "riverside"));
+            await host.GetGrain<IVolunteerGrain>($"v{v}").RegisterVolunteerAsync(new RegisterVolunteer(new RequestKey(CallerKeyId, $"register-{v}"), $"Volunteer {v}", "riverside"));
         }
 
         // Two seconds of warm-up (JIT, connection pools, caches), then the measured window.
@@ -73,7 +76,7 @@ internal static class DurableDeposits
         long held = 0;
         for (var v = 0; v < volunteers; v++)
         {
-            held += (await host.GetGrain<IVolunteerGrain>($"v{v}").GetBalanceAsync()).Balance!.HoursMinutes;
+            held += (await host.GetGrain<IVolunteerGrain>($"v{v}").GetBalanceAsync()).Value!.HoursMinutes;
         }
 
         if (held != warm.Minutes + run.Minutes)
@@ -99,11 +102,11 @@ internal static class DurableDeposits
                 var grain = host.GetGrain<IVolunteerGrain>($"v{random.Next(volunteers)}");
                 var amount = 1 + random.Next(120);
                 var started = Stopwatch.GetTimestamp();
-                var result = await grain.DepositHoursAsync(new DepositHours($"{tag}-{c}-{count}", "act", amount));
+                var result = await grain.DepositHoursAsync(new DepositHours(new RequestKey(CallerKeyId, $"{tag}-{c}-{count}"), "act", amount));
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (result.Status != DepositHoursStatus.Deposited)
+                if (!result.Succeeded)
                 {
-                    throw new InvalidOperationException($"Deposit refused: {result.Status}");
+                    throw new InvalidOperationException($"Deposit refused: {result.Failure}");
                 }
 
                 count++;

@@ -23,7 +23,9 @@ public abstract class Grain<TState> : Grain
     /// <summary>Writes the state and the journal rows that explain the change, atomically and durably.</summary>
     /// <exception cref="StaleStateException">Another writer changed the state first; the activation is discarded.</exception>
     /// <exception cref="StorageUnavailableException">The database did not commit; the activation is discarded.</exception>
-    protected async Task WriteStateAsync(IReadOnlyList<JournalEntry>? journal = null)
+    /// <param name="request">The caller's request this write answers, stored in the same transaction.</param>
+    /// <exception cref="DuplicateRequestException">The request id is already recorded; the activation is discarded.</exception>
+    protected async Task WriteStateAsync(IReadOnlyList<JournalEntry>? journal = null, RequestRecord? request = null)
     {
         var host = Activation.Host;
         var payload = host.Serializer.Serialize(State);
@@ -32,7 +34,7 @@ public abstract class Grain<TState> : Grain
             // No cancellation: once handed to storage, a write either commits or fails; a caller that gave up
             // learns the outcome by retrying with the same request id.
             _version = await host.Storage.WriteStateAsync(
-                new StateWrite(GrainId.ToString(), _version, payload, journal ?? StateWrite.NoJournal), CancellationToken.None);
+                new StateWrite(GrainId.ToString(), _version, payload, journal ?? StateWrite.NoJournal) { Request = request }, CancellationToken.None);
         }
         catch
         {
@@ -40,6 +42,14 @@ public abstract class Grain<TState> : Grain
             throw;
         }
     }
+
+    /// <summary>Forgets this activation's in-memory state once the current turn ends: the next call reloads what
+    /// is stored. For a turn that may have changed state and then decided not to write it.</summary>
+    protected void DiscardAfterTurn() => Activation.DiscardAfterTurn();
+
+    /// <summary>The stored answer to one caller's request id, or null when the id is new to that caller.</summary>
+    protected Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default)
+        => Activation.Host.Storage.FindRequestAsync(callerKeyId, requestId, cancellationToken);
 
     /// <summary>This grain's journal rows for one client request id (empty when the request is new).</summary>
     protected Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string requestId, CancellationToken cancellationToken = default)

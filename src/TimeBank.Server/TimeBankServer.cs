@@ -5,8 +5,9 @@ using TimeBank.Grains;
 using TimeBank.Rpc;
 using TimeBank.Rpc.Health;
 using TimeBank.Runtime;
+using TimeBank.Server.Api;
+using TimeBank.Server.Api.Internal;
 using TimeBank.Server.Internal;
-using TimeBank.Server.Services;
 using TimeBank.Storage;
 using TimeBank.Storage.Postgres;
 using TimeBank.Storage.Sqlite;
@@ -27,8 +28,9 @@ public sealed class TimeBankServer : IAsyncDisposable
     private readonly HealthService _health;
     private int _disposed;
 
-    private TimeBankServer(WebApplication app, GrainHost grains, IGrainStorage storage, HealthService health, string storageLocation)
+    private TimeBankServer(WebApplication app, GrainHost grains, IGrainStorage storage, HealthService health, string storageLocation, GrpcServiceRegistry registry)
     {
+        Registry = registry;
         _app = app;
         _grains = grains;
         _storage = storage;
@@ -43,6 +45,9 @@ public sealed class TimeBankServer : IAsyncDisposable
     public string StorageLocation { get; }
 
     public GrainHost Grains => _grains;
+
+    /// <summary>Every method the server answers (for tests that check each has a policy).</summary>
+    internal GrpcServiceRegistry Registry { get; }
 
     public static async Task<TimeBankServer> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -59,7 +64,7 @@ public sealed class TimeBankServer : IAsyncDisposable
             kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
         });
 
-        var options = builder.Configuration.GetSection(TimeBankServerOptions.SectionName).Get<TimeBankServerOptions>() ?? new TimeBankServerOptions();
+        var options = ReadOptions(builder.Configuration);
         var app = builder.Build();
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger<TimeBankServer>();
@@ -77,12 +82,17 @@ public sealed class TimeBankServer : IAsyncDisposable
 
             var health = new HealthService();
             var registry = new GrpcServiceRegistry();
-            health.AddTo(registry);
-            new VolunteerApi(grains).AddTo(registry);
+            Func<string?, TimeBank.Grains.Result<TimeBank.Server.Auth.Caller>> authenticate = _ => new TimeBank.Server.Auth.Caller("dev", TimeBank.Server.Auth.Role.Admin, "", null, "dev"); // TEMPORARY until keys land
+            var metrics = new ApiMetrics();
+            var pipeline = new CallPipeline(authenticate, metrics, logger, TimeProvider.System);
+            new ApiRegistration(grains, pipeline)
+                .Handle(HealthService.CheckMethod, (request, call) => health.CheckAsync(request, call.Context))
+                .HandleStreaming(HealthService.WatchMethod, (request, writer, call) => health.WatchAsync(request, writer, call.Context))
+                .AddTo(registry, ApiPolicy.All);
             var grpc = new GrpcServer(registry, new GrpcServerOptions { ExceptionMapper = InfrastructureErrors.Map }, loggerFactory);
             app.Run(grpc.HandleAsync);
 
-            var server = new TimeBankServer(app, grains, storage, health, location);
+            var server = new TimeBankServer(app, grains, storage, health, location, registry);
             app.Lifetime.ApplicationStopping.Register(health.SetAllNotServing);
             await app.StartAsync(cancellationToken);
             ServerLog.Started(logger, string.Join(", ", server.Addresses), storage.Name, location);
@@ -102,6 +112,24 @@ public sealed class TimeBankServer : IAsyncDisposable
     }
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>The TimeBank section, checked whole: every problem at once, each naming its setting.</summary>
+    private static TimeBankServerOptions ReadOptions(IConfiguration configuration)
+    {
+        TimeBankServerOptions options;
+        try
+        {
+            options = configuration.GetSection(TimeBankServerOptions.SectionName).Get<TimeBankServerOptions>() ?? new TimeBankServerOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the value it could not convert (e.g. a BatchWindow of "soon").
+            throw new ConfigurationProblemException($"{e.Message} {e.InnerException?.Message}".Trim(), e);
+        }
+
+        var problems = options.Problems();
+        return problems.Count == 0 ? options : throw new ConfigurationProblemException(string.Join(" Also: ", problems));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -137,16 +165,20 @@ public sealed class TimeBankServer : IAsyncDisposable
                     cancellationToken);
                 return (sqlite, path);
             case "postgres":
-                if (string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+                try
                 {
-                    throw new InvalidOperationException(
-                        "TimeBank:Storage:Provider is 'postgres' but TimeBank:Storage:ConnectionString is empty; set it, e.g. --TimeBank:Storage:ConnectionString \"Host=127.0.0.1;Username=postgres;Database=timebank\".");
+                    _ = new Npgsql.NpgsqlConnectionStringBuilder(options.Storage.ConnectionString);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ConfigurationProblemException(
+                        $"TimeBank:Storage:ConnectionString is not an Npgsql connection string ({e.Message}); e.g. \"Host=127.0.0.1;Username=timebank;Password=...;Database=timebank\"", e);
                 }
 
                 var postgres = await PostgresGrainStorage.OpenAsync(
                     new PostgresStorageOptions
                     {
-                        ConnectionString = options.Storage.ConnectionString,
+                        ConnectionString = options.Storage.ConnectionString!,
                         SynchronousCommit = options.Storage.SynchronousCommit,
                         MaxBatchSize = options.Storage.MaxBatchSize,
                         BatchWindow = options.Storage.BatchWindow,
@@ -156,7 +188,7 @@ public sealed class TimeBankServer : IAsyncDisposable
                     cancellationToken);
                 return (postgres, postgres.Location);
             default:
-                throw new InvalidOperationException($"TimeBank:Storage:Provider '{options.Storage.Provider}' is not known; use 'sqlite' or 'postgres'.");
+                throw new ConfigurationProblemException($"TimeBank:Storage:Provider '{options.Storage.Provider}' is not known; use sqlite or postgres.");
         }
     }
 }

@@ -14,6 +14,59 @@ public sealed class TimeBankServerOptions
 
     public GrainSettings Grains { get; set; } = new();
 
+    /// <summary>Every setting the server cannot start with, each named with an example that works.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            problems.Add("TimeBank:DataDirectory is empty; set a folder, e.g. --TimeBank:DataDirectory /var/lib/timebank");
+        }
+
+        if (PointsPerHour is < 0 or > Ledger.Amounts.MaxPointsPerHour)
+        {
+            problems.Add($"TimeBank:PointsPerHour is {PointsPerHour}; it must be 0 to {Ledger.Amounts.MaxPointsPerHour}, e.g. --TimeBank:PointsPerHour 10");
+        }
+
+        switch (Storage.Provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                if (Storage.Synchronous.ToUpperInvariant() is not ("FULL" or "EXTRA" or "NORMAL"))
+                {
+                    problems.Add($"TimeBank:Storage:Synchronous is '{Storage.Synchronous}'; use FULL (the default), EXTRA or NORMAL, e.g. --TimeBank:Storage:Synchronous FULL");
+                }
+
+                break;
+            case "postgres":
+                if (string.IsNullOrWhiteSpace(Storage.ConnectionString))
+                {
+                    problems.Add("TimeBank:Storage:Provider is 'postgres' but TimeBank:Storage:ConnectionString is empty; set it, e.g. --TimeBank:Storage:ConnectionString \"Host=127.0.0.1;Username=timebank;Password=...;Database=timebank\"");
+                }
+
+                if (Storage.SynchronousCommit is not ("on" or "off" or "local" or "remote_write" or "remote_apply"))
+                {
+                    problems.Add($"TimeBank:Storage:SynchronousCommit is '{Storage.SynchronousCommit}'; use on (the default), off, local, remote_write or remote_apply, e.g. --TimeBank:Storage:SynchronousCommit on");
+                }
+
+                break;
+            default:
+                problems.Add($"TimeBank:Storage:Provider is '{Storage.Provider}'; use sqlite (the default) or postgres, e.g. --TimeBank:Storage:Provider postgres");
+                break;
+        }
+
+        if (Storage.MaxBatchSize < 1)
+        {
+            problems.Add($"TimeBank:Storage:MaxBatchSize is {Storage.MaxBatchSize}; it must be at least 1, e.g. --TimeBank:Storage:MaxBatchSize 256");
+        }
+
+        if (Storage.BatchWindow < TimeSpan.Zero)
+        {
+            problems.Add($"TimeBank:Storage:BatchWindow is {Storage.BatchWindow}; it cannot be negative, e.g. --TimeBank:Storage:BatchWindow 00:00:00");
+        }
+
+        return problems;
+    }
+
     public sealed class StorageSettings
     {
         /// <summary>"sqlite" (the embedded default) or "postgres".</summary>

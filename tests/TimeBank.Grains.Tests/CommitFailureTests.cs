@@ -16,28 +16,28 @@ public sealed class CommitFailureTests
         var volunteers = Enumerable.Range(0, 20).Select(i => test.Host.GetGrain<IVolunteerGrain>($"v{i}")).ToArray();
         foreach (var (volunteer, i) in volunteers.Select((v, i) => (v, i)))
         {
-            await volunteer.RegisterAsync(new RegisterVolunteer($"V{i}", "riverside"));
-            await volunteer.DepositHoursAsync(new DepositHours("first", "act", 30));
+            await volunteer.RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), $"V{i}", "riverside"));
+            await volunteer.DepositHoursAsync(new DepositHours(TestRequests.Key($"first-{i}"), "act", 30));
         }
 
         await using (await test.HoldWriteLockAsync())
         {
             // Sent together: they queue into the same blocked commit(s), and every one of them must fail.
-            var attempts = volunteers.Select(v => Attempt(v.DepositHoursAsync(new DepositHours("second", "act", 45)))).ToArray();
+            var attempts = volunteers.Select(v => Attempt(v.DepositHoursAsync(new DepositHours(TestRequests.Key($"second-{v}"), "act", 45)))).ToArray();
             Assert.All(await Task.WhenAll(attempts), error => Assert.IsType<StorageUnavailableException>(error));
         }
 
         foreach (var volunteer in volunteers)
         {
             // Memory had counted 75 minutes; the database holds 30, and so does the reloaded grain.
-            Assert.Equal(30, (await volunteer.GetBalanceAsync()).Balance!.HoursMinutes);
-            var retry = await volunteer.DepositHoursAsync(new DepositHours("second", "act", 45));
-            Assert.Equal(DepositHoursStatus.Deposited, retry.Status);
-            Assert.Equal(75, (await volunteer.GetBalanceAsync()).Balance!.HoursMinutes);
+            Assert.Equal(30, (await volunteer.GetBalanceAsync()).Value!.HoursMinutes);
+            var retry = await volunteer.DepositHoursAsync(new DepositHours(TestRequests.Key($"second-{volunteer}"), "act", 45));
+            Assert.True(retry.Succeeded, retry.ToString());
+            Assert.Equal(75, (await volunteer.GetBalanceAsync()).Value!.HoursMinutes);
         }
 
         await test.RestartAsync();
-        Assert.Equal(75, (await test.Host.GetGrain<IVolunteerGrain>("v7").GetBalanceAsync()).Balance!.HoursMinutes);
+        Assert.Equal(75, (await test.Host.GetGrain<IVolunteerGrain>("v7").GetBalanceAsync()).Value!.HoursMinutes);
     }
 
     private static async Task<Exception?> Attempt(Task call)

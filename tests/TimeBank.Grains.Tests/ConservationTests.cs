@@ -1,3 +1,4 @@
+using TimeBank.Contracts.V1;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Ledger;
 
@@ -18,18 +19,18 @@ public sealed class ConservationTests
         var volunteers = Enumerable.Range(0, 60).Select(i => (Id: $"v{i}", Community: communities[i % 3])).ToArray();
         foreach (var (id, community) in volunteers)
         {
-            await test.Host.GetGrain<IVolunteerGrain>(id).RegisterAsync(new RegisterVolunteer(id, community));
+            await test.Host.GetGrain<IVolunteerGrain>(id).RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), id, community));
         }
 
         // 3,000 deposits in random order, a third of them sent twice (a client retry) and some invalid.
         var random = new Random(7);
         var deposits = Enumerable.Range(0, 3_000)
-            .Select(i => (Volunteer: volunteers[random.Next(volunteers.Length)].Id, Command: new DepositHours($"req-{i}", $"act-{i % 17}", random.Next(-5, 300))))
+            .Select(i => (Volunteer: volunteers[random.Next(volunteers.Length)].Id, Command: new DepositHours(TestRequests.Key($"req-{i}"), $"act-{i % 17}", random.Next(-5, 300))))
             .ToList();
         var sends = deposits.Concat(deposits.Where((_, i) => i % 3 == 0)).OrderBy(_ => random.Next()).ToArray();
         var outcomes = await Task.WhenAll(sends.Select(d => Task.Run(
             () => test.Host.GetGrain<IVolunteerGrain>(d.Volunteer).DepositHoursAsync(d.Command), TestContext.Current.CancellationToken)));
-        Assert.All(outcomes, o => Assert.True(o.Succeeded || o.Status == DepositHoursStatus.MinutesNotPositive, o.Status.ToString()));
+        Assert.All(outcomes, o => Assert.True(o.Succeeded || o.Reason() == ErrorReasons.MinutesNotPositive, o.ToString()));
 
         await test.RestartAsync(); // what follows reads what storage kept, not what memory believed
 
@@ -44,7 +45,7 @@ public sealed class ConservationTests
                 replay.Apply(new Transfer(row.RequestId, row.Leg, (LedgerKind)row.Ledger, row.DebitAccount, row.CreditAccount, row.Amount, (TransferCode)row.Code, row.Reference, row.RecordedAt));
             }
 
-            var balance = (await test.Host.GetGrain<IVolunteerGrain>(id).GetBalanceAsync()).Balance!;
+            var balance = (await test.Host.GetGrain<IVolunteerGrain>(id).GetBalanceAsync()).Value!;
             Assert.Equal(replay.CreditBalanceOf(AccountNames.VolunteerHours(id)), balance.HoursMinutes);
             Assert.Equal(replay.CreditBalanceOf(AccountNames.VolunteerPoints(id)), balance.Points);
             Assert.Equal(expectedMinutes.GetValueOrDefault(id), balance.HoursMinutes);

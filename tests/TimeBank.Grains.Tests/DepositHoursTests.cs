@@ -1,3 +1,4 @@
+using TimeBank.Contracts.V1;
 using TimeBank.Grains.Volunteers;
 
 namespace TimeBank.Grains.Tests;
@@ -11,11 +12,11 @@ public sealed class DepositHoursTests
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
 
-        var result = await ana.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90));
+        var result = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
 
-        Assert.Equal(DepositHoursStatus.Deposited, result.Status);
-        Assert.Equal(new DepositReceipt("req-1", 90, 15, result.Receipt!.RecordedAt), result.Receipt);
-        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Balance);
+        Assert.True(result.Succeeded);
+        Assert.Equal(new DepositReceipt("req-1", 90, 15, result.Value.RecordedAt), result.Value);
+        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Value);
     }
 
     [Theory]
@@ -24,21 +25,21 @@ public sealed class DepositHoursTests
     {
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
-        var first = await ana.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90));
+        var first = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
 
-        var retry = await ana.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90));
-        Assert.Equal(DepositHoursStatus.AlreadyDeposited, retry.Status);
-        Assert.Equal(first.Receipt, retry.Receipt);
+        var retry = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
+        Assert.True(retry.Succeeded);
+        Assert.Equal(first.Value, retry.Value);
+        Assert.Equal(2, (await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken)).Count);
 
         await test.Host.CollectIdleActivationsAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
-        Assert.Equal(first.Receipt, (await ana.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90))).Receipt);
+        Assert.Equal(first.Value, (await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90))).Value);
 
         await test.RestartAsync();
         var anaAgain = test.Host.GetGrain<IVolunteerGrain>("ana");
-        var afterRestart = await anaAgain.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90));
-        Assert.Equal(DepositHoursStatus.AlreadyDeposited, afterRestart.Status);
-        Assert.Equal(first.Receipt, afterRestart.Receipt);
-        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await anaAgain.GetBalanceAsync()).Balance);
+        var afterRestart = await anaAgain.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
+        Assert.Equal(first.Value, afterRestart.Value);
+        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await anaAgain.GetBalanceAsync()).Value);
     }
 
     public static readonly TheoryData<string, string, long> OtherContent = GrainTestHost.OnEveryProvider(("park-cleanup", 60L), ("library", 90L));
@@ -49,37 +50,37 @@ public sealed class DepositHoursTests
     {
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
-        await ana.DepositHoursAsync(new DepositHours("req-1", "park-cleanup", 90));
+        await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
 
-        var reused = await ana.DepositHoursAsync(new DepositHours("req-1", activity, minutes));
+        var reused = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), activity, minutes));
 
-        Assert.Equal(DepositHoursStatus.RequestIdReused, reused.Status);
-        Assert.Null(reused.Receipt);
-        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Balance);
+        Assert.Equal(ErrorReasons.RequestIdReused, reused.Reason());
+        Assert.Null(reused.Value);
+        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Value);
     }
 
-    public static readonly TheoryData<string, string, string, long, DepositHoursStatus> BadDeposits = GrainTestHost.OnEveryProvider(
-        ("", "act", 60L, DepositHoursStatus.InvalidRequestId),
-        ("has space", "act", 60L, DepositHoursStatus.InvalidRequestId),
-        ("r", "", 60L, DepositHoursStatus.InvalidActivityId),
-        ("r", "bad activity", 60L, DepositHoursStatus.InvalidActivityId),
-        ("r", "act", 0L, DepositHoursStatus.MinutesNotPositive),
-        ("r", "act", -30L, DepositHoursStatus.MinutesNotPositive),
-        ("r", "act", long.MinValue, DepositHoursStatus.MinutesNotPositive),
-        ("r", "act", 1441L, DepositHoursStatus.MinutesTooLarge),
-        ("r", "act", long.MaxValue, DepositHoursStatus.MinutesTooLarge));
+    public static readonly TheoryData<string, string, string, long, string> BadDeposits = GrainTestHost.OnEveryProvider(
+        ("", "act", 60L, ErrorReasons.InvalidRequestId.Code),
+        ("has space", "act", 60L, ErrorReasons.InvalidRequestId.Code),
+        ("r", "", 60L, ErrorReasons.InvalidActivityId.Code),
+        ("r", "bad activity", 60L, ErrorReasons.InvalidActivityId.Code),
+        ("r", "act", 0L, ErrorReasons.MinutesNotPositive.Code),
+        ("r", "act", -30L, ErrorReasons.MinutesNotPositive.Code),
+        ("r", "act", long.MinValue, ErrorReasons.MinutesNotPositive.Code),
+        ("r", "act", 1441L, ErrorReasons.MinutesTooLarge.Code),
+        ("r", "act", long.MaxValue, ErrorReasons.MinutesTooLarge.Code));
 
     [Theory]
     [MemberData(nameof(BadDeposits))]
-    public async Task Bad_deposits_are_refused_with_their_reason_and_change_nothing(string provider, string requestId, string activity, long minutes, DepositHoursStatus expected)
+    public async Task Bad_deposits_are_refused_with_their_reason_and_change_nothing(string provider, string requestId, string activity, long minutes, string expected)
     {
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
 
-        var result = await ana.DepositHoursAsync(new DepositHours(requestId, activity, minutes));
+        var result = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key(requestId), activity, minutes));
 
-        Assert.Equal(expected, result.Status);
-        Assert.Equal(new VolunteerBalance("ana", 0, 0), (await ana.GetBalanceAsync()).Balance);
+        Assert.Equal(expected, result.Reason()?.Code);
+        Assert.Equal(new VolunteerBalance("ana", 0, 0), (await ana.GetBalanceAsync()).Value);
         Assert.Empty(await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken));
     }
 
@@ -89,8 +90,8 @@ public sealed class DepositHoursTests
     {
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
-        Assert.Equal(DepositHoursStatus.InvalidRequestId, (await ana.DepositHoursAsync(new DepositHours(new string('r', 129), "act", 10))).Status);
-        Assert.Equal(DepositHoursStatus.Deposited, (await ana.DepositHoursAsync(new DepositHours(new string('r', 128), "act", 10))).Status);
+        Assert.Equal(ErrorReasons.InvalidRequestId, (await ana.DepositHoursAsync(new DepositHours(TestRequests.Key(new string('r', 129)), "act", 10))).Reason());
+        Assert.True((await ana.DepositHoursAsync(new DepositHours(TestRequests.Key(new string('r', 128)), "act", 10))).Succeeded);
     }
 
     [Theory]
@@ -98,9 +99,9 @@ public sealed class DepositHoursTests
     public async Task A_deposit_for_an_unregistered_volunteer_is_refused(string provider)
     {
         await using var test = await GrainTestHost.StartAsync(provider);
-        var result = await test.Host.GetGrain<IVolunteerGrain>("nobody").DepositHoursAsync(new DepositHours("r", "act", 60));
+        var result = await test.Host.GetGrain<IVolunteerGrain>("nobody").DepositHoursAsync(new DepositHours(TestRequests.Key("r"), "act", 60));
 
-        Assert.Equal(DepositHoursStatus.VolunteerNotFound, result.Status);
+        Assert.Equal(ErrorReasons.VolunteerNotFound, result.Reason());
         Assert.Null(await test.Storage.ReadStateAsync("volunteer/nobody", TestContext.Current.CancellationToken));
     }
 
@@ -111,11 +112,11 @@ public sealed class DepositHoursTests
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = await RegisteredAsync(test, "ana");
 
-        var result = await ana.DepositHoursAsync(new DepositHours("r", "act", 5)); // 5 min at 10/h = 0.83 points
+        var result = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("r"), "act", 5)); // 5 min at 10/h = 0.83 points
 
-        Assert.Equal(0, result.Receipt!.PointsAwarded);
+        Assert.Equal(0, result.Value!.PointsAwarded);
         Assert.Equal([0], (await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken)).Select(e => e.Leg));
-        Assert.Equal(result.Receipt, (await ana.DepositHoursAsync(new DepositHours("r", "act", 5))).Receipt);
+        Assert.Equal(result.Value, (await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("r"), "act", 5))).Value);
     }
 
     [Theory]
@@ -126,18 +127,18 @@ public sealed class DepositHoursTests
         var ana = await RegisteredAsync(test, "ana");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ =>
-            Task.Run(() => test.Host.GetGrain<IVolunteerGrain>("ana").DepositHoursAsync(new DepositHours("same", "act", 60)), TestContext.Current.CancellationToken)));
+            Task.Run(() => test.Host.GetGrain<IVolunteerGrain>("ana").DepositHoursAsync(new DepositHours(TestRequests.Key("same"), "act", 60)), TestContext.Current.CancellationToken)));
 
-        Assert.Single(results, r => r.Status == DepositHoursStatus.Deposited);
-        Assert.Equal(99, results.Count(r => r.Status == DepositHoursStatus.AlreadyDeposited));
-        Assert.Single(results.Select(r => r.Receipt).Distinct());
-        Assert.Equal(new VolunteerBalance("ana", 60, 10), (await ana.GetBalanceAsync()).Balance);
+        Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.Single(results.Select(r => r.Value).Distinct());
+        Assert.Equal(2, (await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken)).Count);
+        Assert.Equal(new VolunteerBalance("ana", 60, 10), (await ana.GetBalanceAsync()).Value);
     }
 
     private static async Task<IVolunteerGrain> RegisteredAsync(GrainTestHost test, string id)
     {
         var grain = test.Host.GetGrain<IVolunteerGrain>(id);
-        Assert.Equal(RegisterVolunteerStatus.Registered, (await grain.RegisterAsync(new RegisterVolunteer(id, "riverside"))).Status);
+        Assert.True((await grain.RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), id, "riverside"))).Succeeded);
         return grain;
     }
 }

@@ -1,3 +1,4 @@
+using TimeBank.Contracts.V1;
 using TimeBank.Grains.Volunteers;
 
 namespace TimeBank.Grains.Tests;
@@ -11,42 +12,43 @@ public sealed class VolunteerRegistrationTests
         await using var test = await GrainTestHost.StartAsync(provider);
         var ana = test.Host.GetGrain<IVolunteerGrain>("ana");
 
-        var first = await ana.RegisterAsync(new RegisterVolunteer("  Ana Li ", "riverside"));
-        Assert.Equal(RegisterVolunteerStatus.Registered, first.Status);
-        Assert.Equal("Ana Li", first.Volunteer!.DisplayName);
+        var first = await ana.RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), "  Ana Li ", "riverside"));
+        Assert.True(first.Succeeded);
+        Assert.True(first.Value.Created);
+        Assert.Equal("Ana Li", first.Value.Volunteer.DisplayName);
 
-        var again = await ana.RegisterAsync(new RegisterVolunteer("Ana Li", "riverside"));
-        Assert.Equal(RegisterVolunteerStatus.AlreadyRegistered, again.Status);
-        Assert.Equal(first.Volunteer, again.Volunteer);
+        var again = await ana.RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), "Ana Li", "riverside"));
+        Assert.False(again.Value!.Created);
+        Assert.Equal(first.Value.Volunteer, again.Value.Volunteer);
 
-        Assert.Equal(RegisterVolunteerStatus.VolunteerIdTaken, (await ana.RegisterAsync(new RegisterVolunteer("Someone Else", "riverside"))).Status);
-        Assert.Equal(RegisterVolunteerStatus.VolunteerIdTaken, (await ana.RegisterAsync(new RegisterVolunteer("Ana Li", "hillside"))).Status);
+        Assert.Equal(ErrorReasons.VolunteerIdTaken, (await ana.RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), "Someone Else", "riverside"))).Reason());
+        Assert.Equal(ErrorReasons.VolunteerIdTaken, (await ana.RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), "Ana Li", "hillside"))).Reason());
 
         await test.RestartAsync();
-        var afterRestart = await test.Host.GetGrain<IVolunteerGrain>("ana").RegisterAsync(new RegisterVolunteer("Ana Li", "riverside"));
-        Assert.Equal(RegisterVolunteerStatus.AlreadyRegistered, afterRestart.Status);
-        Assert.Equal(first.Volunteer, afterRestart.Volunteer);
+        var afterRestart = await test.Host.GetGrain<IVolunteerGrain>("ana").RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), "Ana Li", "riverside"));
+        Assert.False(afterRestart.Value!.Created);
+        Assert.Equal(first.Value.Volunteer, afterRestart.Value.Volunteer);
     }
 
-    public static readonly TheoryData<string, string, string, string, RegisterVolunteerStatus> BadRegistrations = GrainTestHost.OnEveryProvider(
-        ("ana", "", "riverside", RegisterVolunteerStatus.InvalidDisplayName),
-        ("ana", "   ", "riverside", RegisterVolunteerStatus.InvalidDisplayName),
-        ("ana", "Ana\u0000", "riverside", RegisterVolunteerStatus.InvalidDisplayName),
-        ("ana", "Ana", "", RegisterVolunteerStatus.InvalidCommunityId),
-        ("ana", "Ana", "river side", RegisterVolunteerStatus.InvalidCommunityId),
-        ("ana", "Ana", "community/x", RegisterVolunteerStatus.InvalidCommunityId),
-        ("-ana", "Ana", "riverside", RegisterVolunteerStatus.InvalidVolunteerId),
-        ("ana/../x", "Ana", "riverside", RegisterVolunteerStatus.InvalidVolunteerId));
+    public static readonly TheoryData<string, string, string, string, string> BadRegistrations = GrainTestHost.OnEveryProvider(
+        ("ana", "", "riverside", ErrorReasons.InvalidDisplayName.Code),
+        ("ana", "   ", "riverside", ErrorReasons.InvalidDisplayName.Code),
+        ("ana", "Ana\u0000", "riverside", ErrorReasons.InvalidDisplayName.Code),
+        ("ana", "Ana", "", ErrorReasons.InvalidCommunityId.Code),
+        ("ana", "Ana", "river side", ErrorReasons.InvalidCommunityId.Code),
+        ("ana", "Ana", "community/x", ErrorReasons.InvalidCommunityId.Code),
+        ("-ana", "Ana", "riverside", ErrorReasons.InvalidVolunteerId.Code),
+        ("ana/../x", "Ana", "riverside", ErrorReasons.InvalidVolunteerId.Code));
 
     [Theory]
     [MemberData(nameof(BadRegistrations))]
-    public async Task Bad_registrations_are_refused_with_their_reason_and_store_nothing(string provider, string id, string name, string community, RegisterVolunteerStatus expected)
+    public async Task Bad_registrations_are_refused_with_their_reason_and_store_nothing(string provider, string id, string name, string community, string expected)
     {
         await using var test = await GrainTestHost.StartAsync(provider);
-        var result = await test.Host.GetGrain<IVolunteerGrain>(id).RegisterAsync(new RegisterVolunteer(name, community));
+        var result = await test.Host.GetGrain<IVolunteerGrain>(id).RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), name, community));
 
-        Assert.Equal(expected, result.Status);
-        Assert.Null(result.Volunteer);
+        Assert.Equal(expected, result.Reason()?.Code);
+        Assert.Null(result.Value);
         Assert.Null(await test.Storage.ReadStateAsync($"volunteer/{id}", TestContext.Current.CancellationToken));
     }
 
@@ -55,8 +57,8 @@ public sealed class VolunteerRegistrationTests
     public async Task A_name_of_201_characters_is_refused_and_200_accepted(string provider)
     {
         await using var test = await GrainTestHost.StartAsync(provider);
-        Assert.Equal(RegisterVolunteerStatus.InvalidDisplayName, (await test.Host.GetGrain<IVolunteerGrain>("a").RegisterAsync(new RegisterVolunteer(new string('x', 201), "c"))).Status);
-        Assert.Equal(RegisterVolunteerStatus.Registered, (await test.Host.GetGrain<IVolunteerGrain>("a").RegisterAsync(new RegisterVolunteer(new string('x', 200), "c"))).Status);
+        Assert.Equal(ErrorReasons.InvalidDisplayName, (await test.Host.GetGrain<IVolunteerGrain>("a").RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), new string('x', 201), "c"))).Reason());
+        Assert.True((await test.Host.GetGrain<IVolunteerGrain>("a").RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), new string('x', 200), "c"))).Succeeded);
     }
 
     [Theory]
@@ -66,7 +68,7 @@ public sealed class VolunteerRegistrationTests
         await using var test = await GrainTestHost.StartAsync(provider);
         var result = await test.Host.GetGrain<IVolunteerGrain>("ghost").GetBalanceAsync();
 
-        Assert.Equal(GetBalanceStatus.VolunteerNotFound, result.Status);
+        Assert.Equal(ErrorReasons.VolunteerNotFound, result.Reason());
         Assert.Null(await test.Storage.ReadStateAsync("volunteer/ghost", TestContext.Current.CancellationToken));
     }
 }

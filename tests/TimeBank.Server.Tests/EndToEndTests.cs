@@ -13,7 +13,7 @@ public sealed class EndToEndTests
         await using var running = await RunningServer.StartAsync();
         var client = running.Client;
 
-        var registered = await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+        var registered = await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
         Assert.True(registered.Created);
         Assert.Equal("riverside", registered.Volunteer.CommunityId);
 
@@ -30,7 +30,7 @@ public sealed class EndToEndTests
     {
         await using var running = await RunningServer.StartAsync();
         var client = running.Client;
-        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
         var request = new DepositHoursRequest { RequestId = "r-1", VolunteerId = "ana", ActivityId = "park-cleanup", Minutes = 60 };
 
         var first = await client.DepositHoursAsync(request);
@@ -61,7 +61,7 @@ public sealed class EndToEndTests
     {
         await using var running = await RunningServer.StartAsync();
         var client = running.Client;
-        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.DepositHoursAsync(request));
 
@@ -82,12 +82,12 @@ public sealed class EndToEndTests
         var depositMissing = await Assert.ThrowsAsync<RpcException>(() => client.DepositHoursAsync(new DepositHoursRequest { RequestId = "r", VolunteerId = "ghost", ActivityId = "a", Minutes = 5 }));
         Assert.Equal(StatusCode.NotFound, depositMissing.StatusCode);
 
-        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
-        var again = await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+        var again = await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
         Assert.False(again.Created);
-        var taken = await Assert.ThrowsAsync<RpcException>(() => client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Bo", CommunityId = "riverside" }));
+        var taken = await Assert.ThrowsAsync<RpcException>(() => client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Bo", CommunityId = "riverside" }));
         Assert.Equal((StatusCode.AlreadyExists, ErrorReasons.VolunteerIdTaken.Code), (taken.StatusCode, taken.Reason));
-        var badName = await Assert.ThrowsAsync<RpcException>(() => client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "bo", DisplayName = " ", CommunityId = "riverside" }));
+        var badName = await Assert.ThrowsAsync<RpcException>(() => client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "bo", DisplayName = " ", CommunityId = "riverside" }));
         Assert.Equal((StatusCode.InvalidArgument, ErrorReasons.InvalidDisplayName.Code), (badName.StatusCode, badName.Reason));
     }
 
@@ -109,7 +109,7 @@ public sealed class EndToEndTests
         await using (var running = await RunningServer.StartAsync())
         {
             dataDirectory = running.DataDirectory;
-            await running.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+            await running.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
             await running.Client.DepositHoursAsync(new DepositHoursRequest { RequestId = "r-1", VolunteerId = "ana", ActivityId = "park", Minutes = 45 });
         }
 
@@ -129,7 +129,7 @@ public sealed class EndToEndTests
         var client = running.Client;
         for (var v = 0; v < 20; v++)
         {
-            await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = $"v{v}", DisplayName = $"V{v}", CommunityId = "riverside" });
+            await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = $"v{v}", DisplayName = $"V{v}", CommunityId = "riverside" });
         }
 
         // 400 deposits of 10 minutes, each sent twice at once (a retry racing its original).

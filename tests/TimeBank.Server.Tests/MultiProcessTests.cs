@@ -27,7 +27,7 @@ public sealed class MultiProcessTests
 
         for (var v = 0; v < Volunteers; v++)
         {
-            await servers[v % 2].RegisterVolunteerAsync(new RegisterVolunteerRequest { VolunteerId = $"v{v}", DisplayName = $"Volunteer {v}", CommunityId = "riverside" });
+            await servers[v % 2].RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = Guid.NewGuid().ToString(), VolunteerId = $"v{v}", DisplayName = $"Volunteer {v}", CommunityId = "riverside" });
         }
 
         // Each deposit goes to a random process; every third is also sent to the other one at the same time,

@@ -3,12 +3,13 @@ using TimeBank.Runtime;
 namespace TimeBank.Grains.Volunteers;
 
 /// <summary>One volunteer: registration, service hours and points. Keyed by volunteer id.</summary>
-public interface IVolunteerGrain : IGrainWithStringKey
+public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
 {
-    Task<RegisterVolunteerResult> RegisterAsync(RegisterVolunteer command);
+    /// <summary>Registers the volunteer; the same name and community again changes nothing (<c>Created</c> false).</summary>
+    Task<Result<Registration>> RegisterVolunteerAsync(RegisterVolunteer command);
 
-    /// <summary>Credits minutes of verified service and the points they earn. Idempotent by request id.</summary>
-    Task<DepositHoursResult> DepositHoursAsync(DepositHours command);
+    /// <summary>Credits minutes of verified service and the points they earn. Idempotent by request key.</summary>
+    Task<Result<DepositReceipt>> DepositHoursAsync(DepositHours command);
 
-    Task<GetBalanceResult> GetBalanceAsync();
+    Task<Result<VolunteerBalance>> GetBalanceAsync();
 }

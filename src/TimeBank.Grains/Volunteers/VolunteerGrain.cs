@@ -1,152 +1,121 @@
-using System.Globalization;
+using TimeBank.Contracts.V1;
 using TimeBank.Grains.Internal;
 using TimeBank.Ledger;
-using TimeBank.Runtime;
 using TimeBank.Storage;
 
 namespace TimeBank.Grains.Volunteers;
 
-public sealed class VolunteerGrain(TimeBankGrainOptions options) : Grain<VolunteerState>, IVolunteerGrain
+public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain<VolunteerState>, IVolunteerGrain
 {
     public const string TypeName = "volunteer";
 
-    private const int HoursLeg = 0;
-    private const int PointsLeg = 1;
-
     private string VolunteerId => GrainId.Key;
 
-    public async Task<RegisterVolunteerResult> RegisterAsync(RegisterVolunteer command)
-    {
-        if (!Identifiers.IsValidId(VolunteerId))
-        {
-            return new(RegisterVolunteerStatus.InvalidVolunteerId, null);
-        }
+    public Task<GrainOwner> GetOwnerAsync() => Task.FromResult(StateExists ? new GrainOwner(State.CommunityId) : GrainOwner.None);
 
-        if (!Identifiers.IsValidDisplayName(command.DisplayName))
-        {
-            return new(RegisterVolunteerStatus.InvalidDisplayName, null);
-        }
-
-        if (!Identifiers.IsValidId(command.CommunityId))
-        {
-            return new(RegisterVolunteerStatus.InvalidCommunityId, null);
-        }
-
-        var displayName = command.DisplayName.Trim();
-        if (StateExists)
-        {
-            var same = State.DisplayName == displayName && State.CommunityId == command.CommunityId;
-            return same
-                ? new(RegisterVolunteerStatus.AlreadyRegistered, Profile())
-                : new(RegisterVolunteerStatus.VolunteerIdTaken, null);
-        }
-
-        State.DisplayName = displayName;
-        State.CommunityId = command.CommunityId;
-        State.RegisteredAt = UnixMicroseconds.Truncate(Clock.GetUtcNow());
-        await WriteStateAsync();
-        return new(RegisterVolunteerStatus.Registered, Profile());
-    }
-
-    public async Task<DepositHoursResult> DepositHoursAsync(DepositHours command)
+    public async Task<Result<Registration>> RegisterVolunteerAsync(RegisterVolunteer command)
     {
         if (Validate(command) is { } invalid)
         {
-            return new(invalid, null);
+            return invalid;
+        }
+
+        return await MutateAsync(command.Request, command, Result<Registration> (c, changes) =>
+        {
+            var displayName = c.DisplayName.Trim();
+            if (StateExists)
+            {
+                return State.DisplayName == displayName && State.CommunityId == c.CommunityId
+                    ? new Registration(Profile(), Created: false)
+                    : Failure.Of(ErrorReasons.VolunteerIdTaken, ("volunteer_id", VolunteerId));
+            }
+
+            State.DisplayName = displayName;
+            State.CommunityId = c.CommunityId;
+            State.RegisteredAt = changes.Now;
+            changes.StateWasChanged();
+            return new Registration(Profile(), Created: true);
+        });
+    }
+
+    public async Task<Result<DepositReceipt>> DepositHoursAsync(DepositHours command)
+    {
+        if (Validate(command) is { } invalid)
+        {
+            return invalid;
         }
 
         if (!StateExists)
         {
-            return new(DepositHoursStatus.VolunteerNotFound, null);
+            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         }
 
-        var fingerprint = RequestFingerprint.Of("deposit-hours", command.ActivityId, command.Minutes.ToString(CultureInfo.InvariantCulture));
-        var earlier = await FindJournalByRequestAsync(command.RequestId);
-        if (earlier.Count > 0)
+        return await MutateAsync(command.Request, command, Result<DepositReceipt> (c, changes) =>
         {
-            return earlier[0].RequestHash.Span.SequenceEqual(fingerprint)
-                ? new(DepositHoursStatus.AlreadyDeposited, ReceiptFrom(earlier))
-                : new(DepositHoursStatus.RequestIdReused, null);
-        }
+            var points = Amounts.PointsForMinutes(c.Minutes, options.PointsPerHour);
+            State.Hours.PostCredit(c.Minutes);
+            changes.Post(LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId), AccountNames.VolunteerHours(VolunteerId),
+                c.Minutes, TransferCode.Service, c.ActivityId, State.Hours.CreditBalance);
+            if (points > 0)
+            {
+                State.Points.PostCredit(points);
+                changes.Post(LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId), AccountNames.VolunteerPoints(VolunteerId),
+                    points, TransferCode.Service, c.ActivityId, State.Points.CreditBalance);
+            }
 
-        var now = UnixMicroseconds.Truncate(Clock.GetUtcNow()); // what the journal keeps, so a replay matches
-        var points = Amounts.PointsForMinutes(command.Minutes, options.PointsPerHour);
-        var journal = new List<JournalEntry>(2);
-
-        State.Hours.PostCredit(command.Minutes);
-        journal.Add(Entry(command, HoursLeg, LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId),
-            AccountNames.VolunteerHours(VolunteerId), command.Minutes, State.Hours.CreditBalance, now, fingerprint));
-        if (points > 0)
-        {
-            State.Points.PostCredit(points);
-            journal.Add(Entry(command, PointsLeg, LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId),
-                AccountNames.VolunteerPoints(VolunteerId), points, State.Points.CreditBalance, now, fingerprint));
-        }
-
-        await WriteStateAsync(journal);
-        return new(DepositHoursStatus.Deposited, new DepositReceipt(command.RequestId, command.Minutes, points, now));
+            return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now);
+        });
     }
 
-    public Task<GetBalanceResult> GetBalanceAsync()
+    public Task<Result<VolunteerBalance>> GetBalanceAsync()
     {
-        // An unregistered id activates an empty grain; it writes nothing and is collected when idle.
-        var result = StateExists
-            ? new GetBalanceResult(GetBalanceStatus.Ok, new VolunteerBalance(VolunteerId, State.Hours.CreditBalance, State.Points.CreditBalance))
-            : new GetBalanceResult(GetBalanceStatus.VolunteerNotFound, null);
+        Result<VolunteerBalance> result = StateExists
+            ? new VolunteerBalance(VolunteerId, State.Hours.CreditBalance, State.Points.CreditBalance)
+            : Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         return Task.FromResult(result);
     }
 
-    private static DepositHoursStatus? Validate(DepositHours command)
+    private Failure? Validate(RegisterVolunteer command)
     {
-        if (!Identifiers.IsValidRequestId(command.RequestId))
+        if (!Identifiers.IsValidId(VolunteerId))
         {
-            return DepositHoursStatus.InvalidRequestId;
+            return Failure.Of(ErrorReasons.InvalidVolunteerId, ("value", VolunteerId));
+        }
+
+        if (!Identifiers.IsValidRequestId(command.Request.RequestId))
+        {
+            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", command.Request.RequestId));
+        }
+
+        if (!Identifiers.IsValidDisplayName(command.DisplayName))
+        {
+            return Failure.Of(ErrorReasons.InvalidDisplayName);
+        }
+
+        return Identifiers.IsValidId(command.CommunityId) ? null : Failure.Of(ErrorReasons.InvalidCommunityId, ("value", command.CommunityId));
+    }
+
+    private static Failure? Validate(DepositHours command)
+    {
+        if (!Identifiers.IsValidRequestId(command.Request.RequestId))
+        {
+            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", command.Request.RequestId));
         }
 
         if (!Identifiers.IsValidId(command.ActivityId))
         {
-            return DepositHoursStatus.InvalidActivityId;
+            return Failure.Of(ErrorReasons.InvalidActivityId, ("value", command.ActivityId));
         }
 
         if (command.Minutes <= 0)
         {
-            return DepositHoursStatus.MinutesNotPositive;
+            return Failure.Of(ErrorReasons.MinutesNotPositive, ("minutes", command.Minutes));
         }
 
-        if (command.Minutes > Amounts.MaxMinutesPerDeposit)
-        {
-            return DepositHoursStatus.MinutesTooLarge;
-        }
-
-        return null;
-    }
-
-    private static DepositReceipt ReceiptFrom(IReadOnlyList<JournalEntry> rows)
-    {
-        var hours = rows.Single(r => r.Leg == HoursLeg);
-        var points = rows.SingleOrDefault(r => r.Leg == PointsLeg);
-        return new DepositReceipt(hours.RequestId, hours.Amount, points?.Amount ?? 0, hours.RecordedAt);
+        return command.Minutes > Amounts.MaxMinutesPerDeposit
+            ? Failure.Of(ErrorReasons.MinutesTooLarge, ("minutes", command.Minutes), ("max", Amounts.MaxMinutesPerDeposit))
+            : null;
     }
 
     private VolunteerProfile Profile() => new(VolunteerId, State.DisplayName, State.CommunityId, State.RegisteredAt);
-
-    private JournalEntry Entry(
-        DepositHours command, int leg, LedgerKind ledger, string debit, string credit, long amount, long balanceAfter,
-        DateTimeOffset now, byte[] fingerprint)
-    {
-        var transfer = Transfer.Create(command.RequestId, leg, ledger, debit, credit, amount, TransferCode.Service, command.ActivityId, now);
-        return new JournalEntry(
-            Sequence: ++State.JournalSequence,
-            RequestId: transfer.RequestId,
-            Leg: transfer.Leg,
-            Ledger: (int)transfer.Ledger,
-            DebitAccount: transfer.DebitAccount,
-            CreditAccount: transfer.CreditAccount,
-            Amount: transfer.Amount,
-            Code: (int)transfer.Code,
-            Reference: transfer.Reference,
-            BalanceAfter: balanceAfter,
-            RecordedAt: transfer.Timestamp,
-            RequestHash: fingerprint);
-    }
 }

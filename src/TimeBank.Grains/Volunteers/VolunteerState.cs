@@ -1,9 +1,10 @@
+using TimeBank.Grains.Internal;
 using TimeBank.Ledger;
 
 namespace TimeBank.Grains.Volunteers;
 
 /// <summary>A volunteer's stored state: a plain class, serialized whole on each change.</summary>
-public sealed class VolunteerState
+public sealed class VolunteerState : IJournaledState
 {
     public string DisplayName { get; set; } = "";
 

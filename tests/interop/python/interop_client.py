@@ -106,7 +106,7 @@ def main():
 
         def register():
             answer = volunteers.RegisterVolunteer(
-                v1.RegisterVolunteerRequest(volunteer_id=volunteer_id, display_name="Wang Fang 王芳", community_id="riverside"), timeout=10)
+                v1.RegisterVolunteerRequest(request_id=str(uuid.uuid4()), volunteer_id=volunteer_id, display_name="Wang Fang 王芳", community_id="riverside"), timeout=10)
             assert answer.created, answer
             assert answer.volunteer.display_name == "Wang Fang 王芳", answer
             assert answer.volunteer.registered_at.seconds > 0, answer

@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using TimeBank.Contracts.V1;
+using TimeBank.Ledger;
+using TimeBank.Runtime;
+using TimeBank.Storage;
+
+namespace TimeBank.Grains.Internal;
+
+/// <summary>
+/// The one door through which a TimeBank grain changes anything. <see cref="MutateAsync"/> checks the
+/// caller's request id (a retry gets the first answer, a reused id a failure), runs the grain's apply step,
+/// turns the transfers it posted into journal rows (sequence, leg, balance after, who acted, request
+/// fingerprint) and writes state, journal and the request record in one durable transaction. No grain
+/// builds storage rows or fingerprints by hand.
+/// </summary>
+public abstract class TimeBankGrain<TState> : Grain<TState>
+    where TState : class, IJournaledState, new()
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Runs one idempotent mutation. <paramref name="apply"/> validates first, then changes <c>State</c>
+    /// and reports what it did to the <see cref="Changes"/>; if it answers with a failure, nothing is
+    /// written and this activation forgets its in-memory state after the turn (it may have changed some).
+    /// An apply that changed nothing writes nothing (its answer follows from the state, so a retry gets it
+    /// again without a record).
+    /// </summary>
+    /// <param name="operation">The operation's name, part of the idempotency check (by default the calling method).</param>
+    protected async Task<Result<T>> MutateAsync<TCommand, T>(
+        RequestKey request, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "")
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        var target = GrainId.ToString();
+        var fingerprint = Fingerprint(operation, command);
+        if (await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier)
+        {
+            return Replay<T>(earlier, request, operation, target, fingerprint);
+        }
+
+        var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()));
+        var result = apply(command, changes);
+        if (!result.Succeeded)
+        {
+            DiscardAfterTurn();
+            return result;
+        }
+
+        if (!changes.StateChanged)
+        {
+            return result;
+        }
+
+        var journal = ToJournal(changes, request, fingerprint);
+        var record = new RequestRecord(
+            request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(result.Value, Json), changes.Now);
+        try
+        {
+            await WriteStateAsync(journal, record);
+        }
+        catch (DuplicateRequestException)
+        {
+            // Another write with this caller's id committed first (a retry racing its original on another
+            // activation or process, or the id reused elsewhere). This activation is already discarded.
+            var winner = await FindRequestAsync(request.CallerKeyId, request.RequestId)
+                ?? throw new StaleStateException($"Request '{request.RequestId}' collided with a write that did not commit; retry.");
+            return Replay<T>(winner, request, operation, target, fingerprint);
+        }
+
+        return result;
+    }
+
+    private static Result<T> Replay<T>(RequestRecord earlier, RequestKey request, string operation, string target, byte[] fingerprint)
+        where T : class
+    {
+        if (earlier.Operation == operation && earlier.Target == target && earlier.Fingerprint.Span.SequenceEqual(fingerprint))
+        {
+            return JsonSerializer.Deserialize<T>(earlier.Result.Span, Json)
+                ?? throw new InvalidDataException($"The stored answer to request '{request.RequestId}' is empty.");
+        }
+
+        return Failure.Of(ErrorReasons.RequestIdReused, ("request_id", request.RequestId), ("operation", earlier.Operation), ("target", earlier.Target));
+    }
+
+    private static byte[] Fingerprint<TCommand>(string operation, TCommand command)
+    {
+        // The operation and the command's JSON (records serialize their members in declaration order):
+        // equal requests hash alike, any differing field does not.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(operation, Json));
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(command, Json));
+        return hash.GetHashAndReset();
+    }
+
+    private List<JournalEntry> ToJournal(Changes changes, RequestKey request, byte[] fingerprint)
+    {
+        var rows = new List<JournalEntry>(changes.Transfers.Count);
+        for (var leg = 0; leg < changes.Transfers.Count; leg++)
+        {
+            var posted = changes.Transfers[leg];
+            var transfer = Transfer.Create(
+                request.RequestId, leg, posted.Ledger, posted.DebitAccount, posted.CreditAccount, posted.Amount, posted.Code, posted.Reference, changes.Now);
+            rows.Add(new JournalEntry(
+                Sequence: ++State.JournalSequence,
+                RequestId: transfer.RequestId,
+                Leg: transfer.Leg,
+                Ledger: (int)transfer.Ledger,
+                DebitAccount: transfer.DebitAccount,
+                CreditAccount: transfer.CreditAccount,
+                Amount: transfer.Amount,
+                Code: (int)transfer.Code,
+                Reference: transfer.Reference,
+                BalanceAfter: posted.BalanceAfter,
+                RecordedAt: transfer.Timestamp,
+                RequestHash: fingerprint)
+            {
+                ActorKeyId = request.CallerKeyId,
+            });
+        }
+
+        return rows;
+    }
+}

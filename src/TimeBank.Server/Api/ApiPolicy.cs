@@ -1,0 +1,29 @@
+using TimeBank.Contracts.V1;
+using TimeBank.Grains.Volunteers;
+using TimeBank.Rpc.Health;
+using static TimeBank.Server.Auth.Role;
+
+namespace TimeBank.Server.Api;
+
+/// <summary>
+/// The one table of who may do what: for every RPC the server answers, whether it mutates, its default
+/// deadline, the roles allowed (admin always is, for any non-public RPC), where the scope is read, and what
+/// carries it out. An RPC without an entry here is not served (the server refuses to start, and a test
+/// fails), so no RPC ships unguarded.
+/// </summary>
+public static class ApiPolicy
+{
+    public static IReadOnlyList<RpcPolicy> All { get; } =
+    [
+        // Probes and load balancers call these without a key.
+        RpcPolicy.For(HealthService.CheckMethod).Open(),
+        RpcPolicy.For(HealthService.WatchMethod).Open().Deadline(Timeout.InfiniteTimeSpan),
+
+        RpcPolicy.For(VolunteerServiceMethods.RegisterVolunteer).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.CommunityField("community_id")),
+        RpcPolicy.For(VolunteerServiceMethods.DepositHours).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(VolunteerServiceMethods.GetBalance)
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+    ];
+}

@@ -1,0 +1,27 @@
+using TimeBank.Server.Auth;
+
+namespace TimeBank.Server.Api.Internal;
+
+/// <summary>Whether a caller's scope covers a community's resources.</summary>
+internal static class Scopes
+{
+    /// <summary>The scope of a city-wide auditor.</summary>
+    public const string Everywhere = "*";
+
+    /// <summary>True when the caller reaches every community (no owner lookup needed).</summary>
+    public static bool CoversEverything(Caller caller) => caller.Role == Role.Admin || (caller.Role == Role.Auditor && caller.Scope == Everywhere);
+
+    /// <summary>True when the caller may touch what <paramref name="communityId"/> owns; a null owner (nothing
+    /// there) is covered only by callers that cover everything, so a scoped key cannot probe for existence.</summary>
+    public static bool Covers(Caller caller, string? communityId)
+    {
+        if (CoversEverything(caller))
+        {
+            return true;
+        }
+
+        return communityId is not null
+               && caller.Role is Role.CommunityAdmin or Role.Organizer or Role.App or Role.Auditor
+               && string.Equals(caller.Scope, communityId, StringComparison.Ordinal);
+    }
+}

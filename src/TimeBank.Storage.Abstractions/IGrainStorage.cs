@@ -16,7 +16,7 @@ public interface IGrainStorage : IAsyncDisposable
 
     /// <summary>Writes state and appends journal rows atomically. Returns the new version.</summary>
     /// <exception cref="StaleStateException">The stored version is not <see cref="StateWrite.ExpectedVersion"/>,
-    /// or a journal row with the same key is already there.</exception>
+    /// or a journal row with the same key (grain, sequence) is already there.</exception>
     /// <exception cref="DuplicateRequestException">The write's <see cref="StateWrite.Request"/> is already stored.</exception>
     /// <exception cref="StorageRejectedException">The database refused a row (e.g. a non-positive amount); a bug in the writer.</exception>
     /// <exception cref="StorageUnavailableException">The database could not commit.</exception>
@@ -25,7 +25,8 @@ public interface IGrainStorage : IAsyncDisposable
     /// <summary>The stored request record of one caller's request id, or null when it is new.</summary>
     Task<RequestRecord?> FindRequestAsync(string callerKeyId, string requestId, CancellationToken cancellationToken = default);
 
-    /// <summary>Journal rows a grain wrote for one client request id, in leg order (empty when none).</summary>
+    /// <summary>Journal rows a grain wrote for one client request id, in leg order (empty when none). Reads the
+    /// grain's whole journal: for audits and tests, not for the hot path (idempotency is <see cref="FindRequestAsync"/>).</summary>
     Task<IReadOnlyList<JournalEntry>> FindJournalByRequestAsync(string grainId, string requestId, CancellationToken cancellationToken = default);
 
     /// <summary>A grain's journal rows with <see cref="JournalEntry.Sequence"/> greater than <paramref name="afterSequence"/>, oldest first.</summary>

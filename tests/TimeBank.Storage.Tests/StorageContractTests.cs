@@ -51,9 +51,10 @@ public abstract class StorageContractTests
         await using var storage = await CreateStorageAsync();
         await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
 
-        // Right version, but the request id + leg is already in the journal: nothing of the write may land.
+        // Right version, but the journal already holds sequence 1: nothing of the write may land, not even
+        // its first, new row. (A repeated request id is refused by the request record instead: see below.)
         await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(
-            new StateWrite("volunteer/a", 1, Rows.Payload("two"), [Rows.Entry(2, "r2"), Rows.Entry(3, "r1")]), TestContext.Current.CancellationToken));
+            new StateWrite("volunteer/a", 1, Rows.Payload("two"), [Rows.Entry(2, "r2"), Rows.Entry(1, "r3")]), TestContext.Current.CancellationToken));
 
         var stored = await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken);
         Assert.Equal(1, stored!.Version);

@@ -49,11 +49,10 @@ public sealed class InMemoryGrainStorage : IGrainStorage
                 var journal = _journals.TryGetValue(write.GrainId, out var existing) ? existing : null;
                 foreach (var entry in write.Journal)
                 {
-                    if (journal is not null && journal.Exists(e => e.Sequence == entry.Sequence
-                        || (e.ActorKeyId == entry.ActorKeyId && e.RequestId == entry.RequestId && e.Leg == entry.Leg)))
+                    if (journal is not null && journal.Exists(e => e.Sequence == entry.Sequence))
                     {
                         return Task.FromException<long>(new StaleStateException(
-                            $"Journal of '{write.GrainId}' already holds sequence {entry.Sequence} or request '{entry.RequestId}' leg {entry.Leg}."));
+                            $"Journal of '{write.GrainId}' already holds sequence {entry.Sequence}."));
                     }
                 }
 

@@ -26,9 +26,18 @@ public sealed class TimeBankClient : IDisposable
         _ownsChannel = ownsChannel;
     }
 
-    /// <summary>A client with its own channel, e.g. <c>TimeBankClient.Connect("http://127.0.0.1:5000")</c>.</summary>
-    public static TimeBankClient Connect(string address, GrpcChannelOptions? options = null)
-        => new(GrpcChannel.ForAddress(address, options), ownsChannel: true);
+    /// <summary>A client with its own channel, e.g. <c>TimeBankClient.Connect("http://127.0.0.1:5000", apiKey)</c>;
+    /// every call sends <c>authorization: Bearer &lt;apiKey&gt;</c>.</summary>
+    public static TimeBankClient Connect(string address, string? apiKey = null, GrpcChannelOptions? options = null)
+    {
+        options ??= new GrpcChannelOptions();
+        if (apiKey is not null)
+        {
+            options.DefaultHeaders = [.. options.DefaultHeaders, new("authorization", $"Bearer {apiKey}")];
+        }
+
+        return new(GrpcChannel.ForAddress(address, options), ownsChannel: true);
+    }
 
     public Task<RegisterVolunteerResponse> RegisterVolunteerAsync(RegisterVolunteerRequest request, CallOptions options = default)
         => _channel.UnaryAsync(VolunteerServiceMethods.RegisterVolunteer, request, options);
@@ -38,6 +47,15 @@ public sealed class TimeBankClient : IDisposable
 
     public Task<GetBalanceResponse> GetBalanceAsync(GetBalanceRequest request, CallOptions options = default)
         => _channel.UnaryAsync(VolunteerServiceMethods.GetBalance, request, options);
+
+    public Task<CreateKeyResponse> CreateKeyAsync(CreateKeyRequest request, CallOptions options = default)
+        => _channel.UnaryAsync(AdminServiceMethods.CreateKey, request, options);
+
+    public Task<ListKeysResponse> ListKeysAsync(ListKeysRequest request, CallOptions options = default)
+        => _channel.UnaryAsync(AdminServiceMethods.ListKeys, request, options);
+
+    public Task<RevokeKeyResponse> RevokeKeyAsync(RevokeKeyRequest request, CallOptions options = default)
+        => _channel.UnaryAsync(AdminServiceMethods.RevokeKey, request, options);
 
     public Task<HealthCheckResponse> CheckHealthAsync(string service = "", CallOptions options = default)
         => _channel.UnaryAsync(HealthService.CheckMethod, new HealthCheckRequest { Service = service }, options);

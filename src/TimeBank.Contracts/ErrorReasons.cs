@@ -73,6 +73,29 @@ public static class ErrorReasons
     public static readonly ErrorReason OutOfScope = new(
         "OUT_OF_SCOPE", StatusCode.PermissionDenied, "This key's scope ({scope}) does not cover this {what}.");
 
+    // Keys administration.
+    public static readonly ErrorReason InvalidRole = new(
+        "INVALID_ROLE", StatusCode.InvalidArgument,
+        "role '{value}' is not one of admin, community-admin, organizer, app, terminal, committee-member, auditor.", "role");
+
+    public static readonly ErrorReason InvalidScope = new(
+        "INVALID_SCOPE", StatusCode.InvalidArgument, "scope '{value}' does not fit role {role}: {rule}", "scope");
+
+    public static readonly ErrorReason InvalidMember = new(
+        "INVALID_MEMBER", StatusCode.InvalidArgument, "member '{value}' does not fit role {role}: {rule}", "member");
+
+    public static readonly ErrorReason InvalidKeyId = new(
+        "INVALID_KEY_ID", StatusCode.InvalidArgument, "key_id '{value}' is not a key id (16 characters of a-z and 2-7).", "key_id");
+
+    public static readonly ErrorReason InvalidPage = new(
+        "INVALID_PAGE", StatusCode.InvalidArgument, "{field} is not valid: {rule}");
+
+    public static readonly ErrorReason KeyNotFound = new(
+        "KEY_NOT_FOUND", StatusCode.NotFound, "There is no key '{key_id}'.");
+
+    public static readonly ErrorReason RoleNotGrantable = new(
+        "ROLE_NOT_GRANTABLE", StatusCode.PermissionDenied, "A {role} key may not create or revoke {granted} keys.");
+
     // Infrastructure: worth a retry with the same request id.
     public static readonly ErrorReason ConcurrentUpdate = new(
         "CONCURRENT_UPDATE", StatusCode.Aborted, "The record was changed by another writer at the same time; retry with the same request id.");

@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using TimeBank.Contracts.V1;
 using TimeBank.Grains;
 using TimeBank.Rpc;
 using TimeBank.Rpc.Health;
 using TimeBank.Runtime;
 using TimeBank.Server.Api;
 using TimeBank.Server.Api.Internal;
+using TimeBank.Server.Auth;
 using TimeBank.Server.Internal;
 using TimeBank.Storage;
+using TimeBank.Storage.Keys;
 using TimeBank.Storage.Postgres;
 using TimeBank.Storage.Sqlite;
 
@@ -26,11 +29,16 @@ public sealed class TimeBankServer : IAsyncDisposable
     private readonly GrainHost _grains;
     private readonly IGrainStorage _storage;
     private readonly HealthService _health;
+    private readonly KeyRing _keys;
+    private readonly ApiMetrics _metrics;
     private int _disposed;
 
-    private TimeBankServer(WebApplication app, GrainHost grains, IGrainStorage storage, HealthService health, string storageLocation, GrpcServiceRegistry registry)
+    private TimeBankServer(WebApplication app, GrainHost grains, IGrainStorage storage, HealthService health, string storageLocation, GrpcServiceRegistry registry, KeyRing keys, ApiMetrics metrics, string? adminKeyFile)
     {
         Registry = registry;
+        _keys = keys;
+        _metrics = metrics;
+        AdminKeyFile = adminKeyFile;
         _app = app;
         _grains = grains;
         _storage = storage;
@@ -43,6 +51,12 @@ public sealed class TimeBankServer : IAsyncDisposable
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToArray();
 
     public string StorageLocation { get; }
+
+    /// <summary>Where the first start wrote the admin key; null when this start wrote none.</summary>
+    public string? AdminKeyFile { get; }
+
+    /// <summary>The API keys in memory.</summary>
+    public KeyRing Keys => _keys;
 
     public GrainHost Grains => _grains;
 
@@ -71,8 +85,13 @@ public sealed class TimeBankServer : IAsyncDisposable
 
         var (storage, location) = await OpenStorageAsync(options, loggerFactory, cancellationToken);
         GrainHost? grains = null;
+        KeyRing? keys = null;
         try
         {
+            var keyStore = storage as IApiKeyStore ?? throw new InvalidOperationException($"Storage {storage.Name} keeps no API keys.");
+            var adminKeyFile = await AdminKeyBootstrap.EnsureAsync(
+                keyStore, options.DataDirectory, options.AdminKey, TimeProvider.System, loggerFactory.CreateLogger<KeyRing>(), cancellationToken);
+            keys = await KeyRing.LoadAsync(keyStore, TimeProvider.System, options.Keys, loggerFactory.CreateLogger<KeyRing>(), cancellationToken);
             grains = new GrainHost(
                 storage,
                 new GrainHostOptions { CollectionAge = options.Grains.CollectionAge, CollectionQuantum = options.Grains.CollectionQuantum },
@@ -82,17 +101,20 @@ public sealed class TimeBankServer : IAsyncDisposable
 
             var health = new HealthService();
             var registry = new GrpcServiceRegistry();
-            Func<string?, TimeBank.Grains.Result<TimeBank.Server.Auth.Caller>> authenticate = _ => new TimeBank.Server.Auth.Caller("dev", TimeBank.Server.Auth.Role.Admin, "", null, "dev"); // TEMPORARY until keys land
             var metrics = new ApiMetrics();
-            var pipeline = new CallPipeline(authenticate, metrics, logger, TimeProvider.System);
+            var pipeline = new CallPipeline(keys.Authenticate, metrics, logger, TimeProvider.System);
+            var administration = new KeyAdministration(keyStore, storage, keys, TimeProvider.System);
             new ApiRegistration(grains, pipeline)
                 .Handle(HealthService.CheckMethod, (request, call) => health.CheckAsync(request, call.Context))
                 .HandleStreaming(HealthService.WatchMethod, (request, writer, call) => health.WatchAsync(request, writer, call.Context))
+                .Handle(AdminServiceMethods.CreateKey, administration.CreateKeyAsync)
+                .Handle(AdminServiceMethods.ListKeys, administration.ListKeysAsync)
+                .Handle(AdminServiceMethods.RevokeKey, administration.RevokeKeyAsync)
                 .AddTo(registry, ApiPolicy.All);
             var grpc = new GrpcServer(registry, new GrpcServerOptions { ExceptionMapper = InfrastructureErrors.Map }, loggerFactory);
             app.Run(grpc.HandleAsync);
 
-            var server = new TimeBankServer(app, grains, storage, health, location, registry);
+            var server = new TimeBankServer(app, grains, storage, health, location, registry, keys, metrics, adminKeyFile);
             app.Lifetime.ApplicationStopping.Register(health.SetAllNotServing);
             await app.StartAsync(cancellationToken);
             ServerLog.Started(logger, string.Join(", ", server.Addresses), storage.Name, location);
@@ -103,6 +125,11 @@ public sealed class TimeBankServer : IAsyncDisposable
             if (grains is not null)
             {
                 await grains.DisposeAsync();
+            }
+
+            if (keys is not null)
+            {
+                await keys.DisposeAsync();
             }
 
             await storage.DisposeAsync();
@@ -141,6 +168,8 @@ public sealed class TimeBankServer : IAsyncDisposable
         _health.SetAllNotServing();
         await _app.StopAsync();
         await _grains.DisposeAsync();
+        await _keys.DisposeAsync();
+        _metrics.Dispose();
         await _storage.DisposeAsync();
         await _app.DisposeAsync();
     }

@@ -12,6 +12,14 @@ public sealed class TimeBankServerOptions
 
     public StorageSettings Storage { get; set; } = new();
 
+    /// <summary>
+    /// The first admin key, for an empty database (e.g. from a secret store). Unset, the server creates one
+    /// and writes it to <c>&lt;DataDirectory&gt;/admin.key</c>. Ignored once any admin key exists.
+    /// </summary>
+    public string? AdminKey { get; set; }
+
+    public Auth.KeyRingOptions Keys { get; set; } = new();
+
     public GrainSettings Grains { get; set; } = new();
 
     /// <summary>Every setting the server cannot start with, each named with an example that works.</summary>
@@ -52,6 +60,11 @@ public sealed class TimeBankServerOptions
             default:
                 problems.Add($"TimeBank:Storage:Provider is '{Storage.Provider}'; use sqlite (the default) or postgres, e.g. --TimeBank:Storage:Provider postgres");
                 break;
+        }
+
+        if (Keys.RefreshInterval <= TimeSpan.Zero || Keys.LastUsedFlushInterval <= TimeSpan.Zero)
+        {
+            problems.Add("TimeBank:Keys:RefreshInterval and TimeBank:Keys:LastUsedFlushInterval must be positive, e.g. --TimeBank:Keys:RefreshInterval 00:00:02");
         }
 
         if (Storage.MaxBatchSize < 1)

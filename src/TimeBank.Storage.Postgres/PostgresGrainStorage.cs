@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TimeBank.Storage.Internal;
+using TimeBank.Storage.Keys;
 
 namespace TimeBank.Storage.Postgres;
 
@@ -10,7 +11,7 @@ namespace TimeBank.Storage.Postgres;
 /// by one writer loop per process (see <see cref="PostgresBatchCommit"/>); each state row's version keeps
 /// processes honest with each other: a stale write is refused, never merged.
 /// </summary>
-public sealed class PostgresGrainStorage : IGrainStorage
+public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore
 {
     private static readonly string[] SynchronousCommitValues = ["on", "off", "local", "remote_write", "remote_apply"];
 
@@ -18,6 +19,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
     private readonly GroupCommitQueue _queue;
     private readonly PostgresRequestLookup _requestLookup;
     private readonly Task _writerLoop;
+    private readonly PostgresApiKeys _keys;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
 
@@ -29,6 +31,7 @@ public sealed class PostgresGrainStorage : IGrainStorage
         Location = location;
         _queue = new GroupCommitQueue("PostgreSQL", options.MaxBatchSize, options.BatchWindow, clock);
         _requestLookup = new PostgresRequestLookup(dataSource, options.LookupConcurrency);
+        _keys = new PostgresApiKeys(dataSource);
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
@@ -131,6 +134,18 @@ public sealed class PostgresGrainStorage : IGrainStorage
             return rows;
         });
     }
+
+    public Task<IReadOnlyList<StoredApiKey>> ReadAllKeysAsync(CancellationToken cancellationToken = default)
+        => ReadAsync(() => _keys.ReadAllAsync(cancellationToken));
+
+    public Task CreateKeyAsync(StoredApiKey key, RequestRecord? request, CancellationToken cancellationToken = default)
+        => _keys.CreateAsync(key ?? throw new ArgumentNullException(nameof(key)), request, cancellationToken);
+
+    public Task<StoredApiKey?> RevokeKeyAsync(string keyId, DateTimeOffset revokedAt, RequestRecord? request, CancellationToken cancellationToken = default)
+        => _keys.RevokeAsync(keyId, revokedAt, request, cancellationToken);
+
+    public Task RecordKeyUseAsync(IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> lastUsed, CancellationToken cancellationToken = default)
+        => lastUsed is { Count: > 0 } ? _keys.RecordUseAsync(lastUsed, cancellationToken) : Task.CompletedTask;
 
     /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
     internal async Task<string> ShowSettingAsync(string name, CancellationToken cancellationToken = default)

@@ -50,5 +50,19 @@ internal static class PostgresMigrations
                 PRIMARY KEY (caller_key_id, request_id)
             );
             """),
+        new(3, "api keys", """
+            CREATE TABLE api_keys (
+                key_id       text        NOT NULL PRIMARY KEY,
+                secret_hash  bytea       NOT NULL,
+                role         text        NOT NULL,
+                scope        text        NOT NULL,
+                member       text        NOT NULL,
+                display_name text        NOT NULL,
+                created_at   timestamptz NOT NULL,
+                created_by   text        NOT NULL,
+                revoked_at   timestamptz NULL,
+                last_used_at timestamptz NULL
+            );
+            """),
     ];
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TimeBank.Storage.Internal;
+using TimeBank.Storage.Keys;
 
 namespace TimeBank.Storage.Sqlite;
 
@@ -11,13 +12,14 @@ namespace TimeBank.Storage.Sqlite;
 /// fsync is paid once per batch. Each write in a batch sits in its own savepoint: a stale version fails
 /// that write alone. Reads use pooled connections and see the last commit.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage
+public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteCommands _commands;
     private readonly GroupCommitQueue _queue;
     private readonly Task _writerLoop;
+    private readonly SqliteApiKeys _keys;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
 
@@ -30,6 +32,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         _logger = logger;
         _commands = new SqliteWriteCommands(writer);
         _queue = new GroupCommitQueue("SQLite", options.MaxBatchSize, options.BatchWindow, clock);
+        _keys = new SqliteApiKeys(connectionString);
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
@@ -134,6 +137,18 @@ public sealed class SqliteGrainStorage : IGrainStorage
             return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
         }, cancellationToken);
     }
+
+    public Task<IReadOnlyList<StoredApiKey>> ReadAllKeysAsync(CancellationToken cancellationToken = default)
+        => ReadAsync(connection => _keys.ReadAllAsync(connection, cancellationToken), cancellationToken);
+
+    public Task CreateKeyAsync(StoredApiKey key, RequestRecord? request, CancellationToken cancellationToken = default)
+        => _keys.CreateAsync(key ?? throw new ArgumentNullException(nameof(key)), request, cancellationToken);
+
+    public Task<StoredApiKey?> RevokeKeyAsync(string keyId, DateTimeOffset revokedAt, RequestRecord? request, CancellationToken cancellationToken = default)
+        => _keys.RevokeAsync(keyId, revokedAt, request, cancellationToken);
+
+    public Task RecordKeyUseAsync(IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> lastUsed, CancellationToken cancellationToken = default)
+        => lastUsed is { Count: > 0 } ? _keys.RecordUseAsync(lastUsed, cancellationToken) : Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -52,6 +52,20 @@ internal static class SqliteMigrations
                 PRIMARY KEY (caller_key_id, request_id)
             ) WITHOUT ROWID;
             """),
+        new(3, "api keys", """
+            CREATE TABLE api_keys (
+                key_id       TEXT    NOT NULL PRIMARY KEY,
+                secret_hash  BLOB    NOT NULL,
+                role         TEXT    NOT NULL,
+                scope        TEXT    NOT NULL,
+                member       TEXT    NOT NULL,
+                display_name TEXT    NOT NULL,
+                created_at   INTEGER NOT NULL,
+                created_by   TEXT    NOT NULL,
+                revoked_at   INTEGER NULL,
+                last_used_at INTEGER NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }
 

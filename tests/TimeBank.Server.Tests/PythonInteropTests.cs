@@ -24,14 +24,15 @@ public sealed class PythonInteropTests
 
         await using var running = await RunningServer.StartAsync();
         var script = Path.Combine(RepositoryPaths.Root, "tests", "interop", "python", "interop_client.py");
-        var (exitCode, output) = await RunAsync(Python, script, "--address", $"127.0.0.1:{running.Address.Port}", "--protos", Path.Combine(RepositoryPaths.Root, "protos"));
+        var (exitCode, output) = await RunAsync(Python, script, "--address", $"127.0.0.1:{running.Address.Port}", "--protos", Path.Combine(RepositoryPaths.Root, "protos"), "--key", RunningServer.AdminKey);
 
         Assert.True(exitCode == 0, $"interop client exited {exitCode}:\n{output}");
         string[] expected =
         [
             "health_check_serving", "health_watch_serving", "register_volunteer", "deposit_hours", "deposit_retry_idempotent",
             "get_balance", "negative_minutes_invalid_argument", "reused_request_id_already_exists", "unknown_volunteer_not_found",
-            "unknown_method_unimplemented", "unknown_health_service_not_found",
+            "unknown_method_unimplemented", "unknown_health_service_not_found", "no_key_unauthenticated", "malformed_key_unauthenticated",
+            "other_community_permission_denied_then_revoked",
         ];
         foreach (var check in expected)
         {

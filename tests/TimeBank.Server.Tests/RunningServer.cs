@@ -9,12 +9,15 @@ namespace TimeBank.Server.Tests;
 /// </summary>
 public sealed class RunningServer : IAsyncDisposable
 {
+    /// <summary>The admin key every test server starts with (through TimeBank:AdminKey, as an operator could).</summary>
+    public static readonly string AdminKey = Auth.ApiKeyToken.Generate().Reveal();
+
     private RunningServer(TimeBankServer server, string dataDirectory)
     {
         Server = server;
         DataDirectory = dataDirectory;
         Address = server.Addresses.Single();
-        Client = TimeBankClient.Connect(Address.ToString());
+        Client = TimeBankClient.Connect(Address.ToString(), AdminKey);
     }
 
     public TimeBankServer Server { get; }
@@ -23,13 +26,17 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>A client holding the admin key.</summary>
     public TimeBankClient Client { get; }
 
-    public static async Task<RunningServer> StartAsync(string? dataDirectory = null)
+    /// <summary>A client with another key (or none), disposed by the caller.</summary>
+    public TimeBankClient ClientWith(string? apiKey) => TimeBankClient.Connect(Address.ToString(), apiKey);
+
+    public static async Task<RunningServer> StartAsync(string? dataDirectory = null, params string[] extraArguments)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "timebank-server-tests", Guid.NewGuid().ToString("N"));
         var server = await TimeBankServer.StartAsync(
-            ["--urls", "http://127.0.0.1:0", "--TimeBank:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning"],
+            ["--urls", "http://127.0.0.1:0", "--TimeBank:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", "--TimeBank:AdminKey", AdminKey, .. extraArguments],
             TestContext.Current.CancellationToken);
         return new RunningServer(server, dataDirectory);
     }

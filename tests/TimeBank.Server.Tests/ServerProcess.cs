@@ -17,7 +17,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         _process = process;
         Address = address;
-        Client = TimeBankClient.Connect(address.ToString());
+        Client = TimeBankClient.Connect(address.ToString(), RunningServer.AdminKey);
     }
 
     public Uri Address { get; }
@@ -28,7 +28,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TimeBank.Server.dll"));
-        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:TimeBank.Server.TimeBankServer", "Information" }.Concat(arguments))
+        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:TimeBank.Server.TimeBankServer", "Information", "--TimeBank:AdminKey", RunningServer.AdminKey }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

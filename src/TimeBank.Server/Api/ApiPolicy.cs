@@ -19,6 +19,11 @@ public static class ApiPolicy
         RpcPolicy.For(HealthService.CheckMethod).Open(),
         RpcPolicy.For(HealthService.WatchMethod).Open().Deadline(Timeout.InfiniteTimeSpan),
 
+        // Keys: who may touch which key is the handler's rule (a community admin: its own community's keys).
+        RpcPolicy.For(AdminServiceMethods.CreateKey).Mutation().Allow(CommunityAdmin).ScopedBy(ScopeRule.ByHandler),
+        RpcPolicy.For(AdminServiceMethods.ListKeys).Allow(CommunityAdmin).ScopedBy(ScopeRule.ByHandler),
+        RpcPolicy.For(AdminServiceMethods.RevokeKey).Mutation().Allow(CommunityAdmin).ScopedBy(ScopeRule.ByHandler),
+
         RpcPolicy.For(VolunteerServiceMethods.RegisterVolunteer).Mutation()
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.CommunityField("community_id")),
         RpcPolicy.For(VolunteerServiceMethods.DepositHours).Mutation()

@@ -1,15 +1,18 @@
+using TimeBank.Storage.Keys;
+
 namespace TimeBank.Storage.InMemory;
 
 /// <summary>
 /// Storage in process memory, with the same version and journal rules as the databases. For tests and
 /// benchmarks of the grain host; nothing survives the process.
 /// </summary>
-public sealed class InMemoryGrainStorage : IGrainStorage
+public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JournalEntry>> _journals = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CallerKeyId, string RequestId), RequestRecord> _requests = [];
+    private readonly Dictionary<string, StoredApiKey> _keys = new(StringComparer.Ordinal);
 
     public string Name => "memory";
 
@@ -106,5 +109,80 @@ public sealed class InMemoryGrainStorage : IGrainStorage
         }
     }
 
+    public Task<IReadOnlyList<StoredApiKey>> ReadAllKeysAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<StoredApiKey>>(_keys.Values.ToArray());
+        }
+    }
+
+    public Task CreateKeyAsync(StoredApiKey key, RequestRecord? request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            if (request is not null && _requests.ContainsKey((request.CallerKeyId, request.RequestId)))
+            {
+                return Task.FromException(new DuplicateRequestException(request.CallerKeyId, request.RequestId));
+            }
+
+            if (_keys.ContainsKey(key.KeyId))
+            {
+                return Task.FromException(new StaleStateException($"Key '{key.KeyId}' exists already."));
+            }
+
+            _keys.Add(key.KeyId, key with { SecretHash = key.SecretHash.ToArray() });
+            Record(request);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<StoredApiKey?> RevokeKeyAsync(string keyId, DateTimeOffset revokedAt, RequestRecord? request, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (request is not null && _requests.ContainsKey((request.CallerKeyId, request.RequestId)))
+            {
+                return Task.FromException<StoredApiKey?>(new DuplicateRequestException(request.CallerKeyId, request.RequestId));
+            }
+
+            if (!_keys.TryGetValue(keyId, out var key))
+            {
+                return Task.FromResult<StoredApiKey?>(null);
+            }
+
+            key = key with { RevokedAt = key.RevokedAt ?? revokedAt };
+            _keys[keyId] = key;
+            Record(request);
+            return Task.FromResult<StoredApiKey?>(key);
+        }
+    }
+
+    public Task RecordKeyUseAsync(IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> lastUsed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lastUsed);
+        lock (_gate)
+        {
+            foreach (var (keyId, at) in lastUsed)
+            {
+                if (_keys.TryGetValue(keyId, out var key) && (key.LastUsedAt is null || key.LastUsedAt < at))
+                {
+                    _keys[keyId] = key with { LastUsedAt = at };
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void Record(RequestRecord? request)
+    {
+        if (request is not null)
+        {
+            _requests.Add((request.CallerKeyId, request.RequestId), request with { Fingerprint = request.Fingerprint.ToArray(), Result = request.Result.ToArray() });
+        }
+    }
 }

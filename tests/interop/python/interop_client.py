@@ -28,7 +28,7 @@ def generate_stubs(protos_dir, out_dir):
     shutil.move(os.path.join(staging, "grpc", "health", "v1", "health.proto"), os.path.join(staging, "grpc_health", "v1", "health.proto"))
     shutil.rmtree(os.path.join(staging, "grpc"))
     well_known = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    files = ["timebank/v1/volunteer.proto", "grpc_health/v1/health.proto", "google/rpc/status.proto", "google/rpc/error_details.proto"]
+    files = ["timebank/v1/volunteer.proto", "timebank/v1/admin.proto", "grpc_health/v1/health.proto", "google/rpc/status.proto", "google/rpc/error_details.proto"]
     args = ["protoc", f"-I{staging}", f"-I{well_known}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}"] + files
     if protoc.main(args) != 0:
         raise RuntimeError("grpc_tools.protoc failed on " + " ".join(files))
@@ -77,6 +77,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--address", required=True)
     parser.add_argument("--protos", required=True)
+    parser.add_argument("--key", required=True, help="an admin key: tbk_...")
     options = parser.parse_args()
 
     out_dir = tempfile.mkdtemp(prefix="timebank-interop-")
@@ -86,9 +87,24 @@ def main():
         v1_grpc = importlib.import_module("timebank.v1.volunteer_pb2_grpc")
         health = importlib.import_module("grpc_health.v1.health_pb2")
         health_grpc = importlib.import_module("grpc_health.v1.health_pb2_grpc")
+        admin_pb = importlib.import_module("timebank.v1.admin_pb2")
+        admin_grpc = importlib.import_module("timebank.v1.admin_pb2_grpc")
 
         channel = grpc.insecure_channel(options.address)
-        volunteers = v1_grpc.VolunteerServiceStub(channel)
+        # Every call but health sends the key; the stubs take it as metadata.
+        auth = [("authorization", f"Bearer {options.key}")]
+        raw_volunteers = v1_grpc.VolunteerServiceStub(channel)
+        admin = admin_grpc.AdminServiceStub(channel)
+
+        class Keyed:
+            def __init__(self, stub, metadata):
+                self.stub, self.metadata = stub, metadata
+
+            def __getattr__(self, name):
+                method = getattr(self.stub, name)
+                return lambda request, **kw: method(request, metadata=self.metadata, **kw)
+
+        volunteers = Keyed(raw_volunteers, auth)
         probe = health_grpc.HealthStub(channel)
         checks = Checks()
         volunteer_id = "py-" + uuid.uuid4().hex[:12]
@@ -145,6 +161,29 @@ def main():
             call = channel.unary_unary("/timebank.v1.VolunteerService/NoSuchMethod")
             expect_error(lambda: call(b"", timeout=10), grpc.StatusCode.UNIMPLEMENTED)
 
+        def no_key_unauthenticated():
+            expect_error(lambda: raw_volunteers.GetBalance(v1.GetBalanceRequest(volunteer_id=volunteer_id), timeout=10),
+                         grpc.StatusCode.UNAUTHENTICATED, "KEY_MISSING")
+
+        def malformed_key_unauthenticated():
+            expect_error(lambda: raw_volunteers.GetBalance(v1.GetBalanceRequest(volunteer_id=volunteer_id), timeout=10,
+                                                           metadata=[("authorization", "Bearer not-a-key")]),
+                         grpc.StatusCode.UNAUTHENTICATED, "KEY_MALFORMED")
+
+        def other_community_permission_denied_then_revoked():
+            created = admin.CreateKey(admin_pb.CreateKeyRequest(request_id=str(uuid.uuid4()), role="app", scope="hillside",
+                                                                display_name="Hillside app"), timeout=10, metadata=auth)
+            assert created.secret.startswith("tbk_"), created
+            hillside = Keyed(raw_volunteers, [("authorization", f"Bearer {created.secret}")])
+            expect_error(lambda: hillside.GetBalance(v1.GetBalanceRequest(volunteer_id=volunteer_id), timeout=10),
+                         grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_SCOPE")
+            # Nor may it learn whether a volunteer exists anywhere: an unknown id reads the same.
+            expect_error(lambda: hillside.GetBalance(v1.GetBalanceRequest(volunteer_id="nobody-" + uuid.uuid4().hex[:8]), timeout=10),
+                         grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_SCOPE")
+            admin.RevokeKey(admin_pb.RevokeKeyRequest(request_id=str(uuid.uuid4()), key_id=created.key.key_id), timeout=10, metadata=auth)
+            expect_error(lambda: hillside.GetBalance(v1.GetBalanceRequest(volunteer_id=volunteer_id), timeout=10),
+                         grpc.StatusCode.UNAUTHENTICATED, "KEY_REVOKED")
+
         def unknown_health_service():
             expect_error(lambda: probe.Check(health.HealthCheckRequest(service="no.such.Service"), timeout=10), grpc.StatusCode.NOT_FOUND)
 
@@ -159,8 +198,11 @@ def main():
         checks.run("unknown_volunteer_not_found", unknown_volunteer)
         checks.run("unknown_method_unimplemented", unknown_method)
         checks.run("unknown_health_service_not_found", unknown_health_service)
+        checks.run("no_key_unauthenticated", no_key_unauthenticated)
+        checks.run("malformed_key_unauthenticated", malformed_key_unauthenticated)
+        checks.run("other_community_permission_denied_then_revoked", other_community_permission_denied_then_revoked)
         channel.close()
-        print(f"{11 - checks.failed} passed, {checks.failed} failed", flush=True)
+        print(f"{14 - checks.failed} passed, {checks.failed} failed", flush=True)
         return 1 if checks.failed else 0
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)

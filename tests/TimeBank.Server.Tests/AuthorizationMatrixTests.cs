@@ -1,0 +1,151 @@
+using TimeBank.Client;
+using TimeBank.Contracts.V1;
+using TimeBank.Rpc;
+using TimeBank.Server.Api;
+using TimeBank.Server.Auth;
+
+namespace TimeBank.Server.Tests;
+
+/// <summary>
+/// Every RPC in <see cref="ApiPolicy"/>, called over gRPC with a key of every role, in scope and out of
+/// scope, with no key and with a revoked key: each answer must be what the table says. An RPC without a
+/// sample call here fails the test, so no RPC ships untried.
+/// </summary>
+public sealed class AuthorizationMatrixTests
+{
+    private const string Home = "riverside";
+    private const string Elsewhere = "hillside";
+
+    /// <summary>A valid call of each RPC against the fixtures (volunteer ana in riverside), made with the given client.</summary>
+    private static readonly Dictionary<string, Func<TimeBankClient, Fixture, Task>> Samples = new()
+    {
+        [AdminServiceMethods.CreateKey.FullName] = (client, _) => client.CreateKeyAsync(new CreateKeyRequest
+            { RequestId = NewId(), Role = "app", Scope = Home, DisplayName = "Matrix app" }),
+        [AdminServiceMethods.ListKeys.FullName] = (client, _) => client.ListKeysAsync(new ListKeysRequest { Scope = Home }),
+        [AdminServiceMethods.RevokeKey.FullName] = async (client, fixture) => await client.RevokeKeyAsync(new RevokeKeyRequest
+            { RequestId = NewId(), KeyId = await fixture.NewAppKeyIdAsync() }),
+        [VolunteerServiceMethods.RegisterVolunteer.FullName] = (client, _) => client.RegisterVolunteerAsync(new RegisterVolunteerRequest
+            { RequestId = NewId(), VolunteerId = "v-" + NewId()[..12], DisplayName = "New Volunteer", CommunityId = Home }),
+        [VolunteerServiceMethods.DepositHours.FullName] = (client, _) => client.DepositHoursAsync(new DepositHoursRequest
+            { RequestId = NewId(), VolunteerId = "ana", ActivityId = "park", Minutes = 30 }),
+        [VolunteerServiceMethods.GetBalance.FullName] = (client, _) => client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" }),
+    };
+
+    [Fact]
+    public async Task Every_rpc_answers_every_role_in_and_out_of_scope_as_the_policy_table_says()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var fixture = new Fixture(running.Client);
+        await running.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
+
+        var guarded = ApiPolicy.All.Where(p => !p.Public).ToList();
+        Assert.All(guarded, p => Assert.True(Samples.ContainsKey(p.Method.FullName), $"{p} has no sample call in this test"));
+
+        var failures = new List<string>();
+        foreach (var role in Enum.GetValues<Role>())
+        {
+            foreach (var inScope in new[] { true, false })
+            {
+                var key = await fixture.KeyAsync(role, inScope ? ScopeOf(role, Home) : ScopeOf(role, Elsewhere));
+                using var client = running.ClientWith(key);
+                foreach (var policy in guarded)
+                {
+                    var expected = !policy.Roles.Contains(role) ? ErrorReasons.RoleNotAllowed
+                        : inScope || role == Role.Admin ? null
+                        : ErrorReasons.OutOfScope;
+                    var outcome = await OutcomeAsync(() => Samples[policy.Method.FullName](client, fixture));
+                    if (outcome != expected?.Code)
+                    {
+                        failures.Add($"{policy.Method.FullName} as {RoleNames.Of(role)} {(inScope ? "in" : "out of")} scope: expected {expected?.Code ?? "OK"}, got {outcome ?? "OK"}");
+                    }
+                }
+            }
+        }
+
+        // A city-wide auditor reads everywhere it may read at all.
+        using (var cityAuditor = running.ClientWith(await fixture.KeyAsync(Role.Auditor, "*")))
+        {
+            Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetBalance.FullName](cityAuditor, fixture)));
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Without_a_key_or_with_a_revoked_one_every_guarded_rpc_is_unauthenticated_and_health_needs_none()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var fixture = new Fixture(running.Client);
+        await running.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
+        var revoked = await fixture.KeyAsync(Role.CommunityAdmin, Home);
+        using var revokedClient = running.ClientWith(revoked);
+        Assert.Null(await OutcomeAsync(() => revokedClient.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })));
+        await running.Client.RevokeKeyAsync(new RevokeKeyRequest { RequestId = NewId(), KeyId = revoked[4..20] });
+        using var anonymous = running.ClientWith(null);
+
+        foreach (var policy in ApiPolicy.All.Where(p => !p.Public))
+        {
+            Assert.Equal(ErrorReasons.KeyMissing.Code, await OutcomeAsync(() => Samples[policy.Method.FullName](anonymous, fixture)));
+            Assert.Equal(ErrorReasons.KeyRevoked.Code, await OutcomeAsync(() => Samples[policy.Method.FullName](revokedClient, fixture)));
+        }
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, (await anonymous.CheckHealthAsync()).Status);
+    }
+
+    [Fact]
+    public async Task The_table_says_what_the_issue_asks_of_the_roles()
+    {
+        // Spot checks of intent, so a wrong entry in the table cannot pass the matrix by being consistently wrong.
+        Assert.False(Policy(VolunteerServiceMethods.DepositHours).Roles.Contains(Role.App), "VolunteerServiceMethods.DepositHours admits App");
+        Assert.False(Policy(VolunteerServiceMethods.DepositHours).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.DepositHours admits Auditor");
+        Assert.False(Policy(VolunteerServiceMethods.RegisterVolunteer).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.RegisterVolunteer admits Auditor");
+        Assert.True(Policy(VolunteerServiceMethods.RegisterVolunteer).Roles.Contains(Role.App), "VolunteerServiceMethods.RegisterVolunteer refuses App");
+        Assert.True(Policy(VolunteerServiceMethods.GetBalance).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.GetBalance refuses Auditor");
+        Assert.All(ApiPolicy.All.Where(p => p.Mutates), p => Assert.False(p.Roles.Contains(Role.Auditor), $"{p} lets an auditor write")); // auditors only read
+        Assert.All(ApiPolicy.All.Where(p => p.Method.ServiceName == "timebank.v1.AdminService"),
+            p => Assert.Equal([Role.Admin, Role.CommunityAdmin], p.Roles.Order()));
+        await Task.CompletedTask;
+    }
+
+    private static RpcPolicy Policy(IMethod method) => ApiPolicy.All.Single(p => p.Method.FullName == method.FullName);
+
+    private static string ScopeOf(Role role, string community) => role switch
+    {
+        Role.Admin => "",
+        Role.Terminal => $"store-{community}",
+        Role.CommitteeMember => $"fund-{community}",
+        Role.CommunityAdmin or Role.Organizer or Role.App or Role.Auditor => community,
+    };
+
+    /// <summary>Null for success, else the reason; PERMISSION_DENIED and UNAUTHENTICATED must carry one.</summary>
+    private static async Task<string?> OutcomeAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return null;
+        }
+        catch (RpcException e)
+        {
+            return e.Reason ?? $"{e.StatusCode} without a reason";
+        }
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    private sealed class Fixture(TimeBankClient admin)
+    {
+        public async Task<string> KeyAsync(Role role, string scope)
+        {
+            var created = await admin.CreateKeyAsync(new CreateKeyRequest
+            {
+                RequestId = NewId(), Role = RoleNames.Of(role), Scope = scope, DisplayName = $"{role} of {scope}",
+                Member = role == Role.CommitteeMember ? "member-1" : "",
+            });
+            return created.Secret;
+        }
+
+        public async Task<string> NewAppKeyIdAsync()
+            => (await admin.CreateKeyAsync(new CreateKeyRequest { RequestId = NewId(), Role = "app", Scope = Home, DisplayName = "To revoke" })).Key.KeyId;
+    }
+}

@@ -9,10 +9,16 @@ namespace TimeBank.Runtime;
 public abstract class Grain
 {
     private Activation? _activation;
+    private ActivationGrainFactory? _factory;
+    private bool _deactivateOnIdle;
 
     protected GrainId GrainId => Activation.Id;
 
-    protected IGrainFactory GrainFactory => Activation.Host;
+    /// <summary>
+    /// References obtained here know which grain calls through them: such calls get a response timeout,
+    /// and a call that would wait on itself (A calls B while B waits for A) is refused at once.
+    /// </summary>
+    protected IGrainFactory GrainFactory => _factory ??= new ActivationGrainFactory(Activation);
 
     protected TimeProvider Clock => Activation.Host.Clock;
 
@@ -24,7 +30,13 @@ public abstract class Grain
     /// <summary>Called when the activation is collected for idleness or the host stops.</summary>
     public virtual Task OnDeactivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>True when the activation should go away as soon as it is idle (nothing worth keeping in memory).</summary>
+    internal virtual bool DeactivatesWhenIdle => _deactivateOnIdle;
+
     internal void Bind(Activation activation) => _activation = activation;
+
+    /// <summary>Deactivates this activation once the current turn ends and no call waits (as Orleans' DeactivateOnIdle).</summary>
+    protected void DeactivateOnIdle() => _deactivateOnIdle = true;
 
     internal virtual Task LoadStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -15,6 +15,7 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
     private readonly ConcurrentDictionary<Type, GrainRegistration> _registrations = new();
     private readonly GrainHostOptions _options;
+    private readonly WaitForGraph _waitsFor = new();
     private readonly ILogger _logger;
     private readonly ITimer? _collectionTimer;
     private int _collecting;
@@ -78,6 +79,11 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
 
     public TGrainInterface GetGrain<TGrainInterface>(string key)
         where TGrainInterface : IGrainWithStringKey
+        => GetGrain<TGrainInterface>(key, origin: null);
+
+    /// <param name="origin">The activation whose grain asks, so its calls are bounded and checked for cycles.</param>
+    internal TGrainInterface GetGrain<TGrainInterface>(string key, Activation? origin)
+        where TGrainInterface : IGrainWithStringKey
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         if (!_registrations.TryGetValue(typeof(TGrainInterface), out var registration))
@@ -85,7 +91,7 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
             throw new InvalidOperationException($"No grain type is registered for {typeof(TGrainInterface).Name}.");
         }
 
-        var context = new GrainReferenceContext(this, registration, new GrainId(registration.TypeName, key));
+        var context = new GrainReferenceContext(this, registration, new GrainId(registration.TypeName, key), origin);
         return (TGrainInterface)(object)registration.CreateReference(context);
     }
 
@@ -144,6 +150,55 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
 
     internal Task<TResult> InvokeAsync<TGrain, TArg, TResult>(GrainReference target, Func<TGrain, TArg, Task<TResult>> method, TArg arg)
         where TGrain : class
+        => target.Origin is { } origin ? InvokeFromGrain(origin.Id, target, method, arg) : InvokeDirect(target, method, arg);
+
+    /// <summary>
+    /// A call from inside a grain's turn: refused at once when it would close a wait cycle, else bounded by
+    /// <see cref="GrainHostOptions.ResponseTimeout"/>. Calls from outside any grain skip all of this.
+    /// </summary>
+    private Task<TResult> InvokeFromGrain<TGrain, TArg, TResult>(GrainId caller, GrainReference target, Func<TGrain, TArg, Task<TResult>> method, TArg arg)
+        where TGrain : class
+    {
+        if (_waitsFor.TryAdd(caller, target.GrainId) is { } cycle)
+        {
+            RuntimeLog.CycleRefused(_logger, string.Join(" -> ", cycle));
+            return Task.FromException<TResult>(new GrainCallCycleException(cycle));
+        }
+
+        Task<TResult> call;
+        try
+        {
+            call = InvokeDirect(target, method, arg);
+        }
+        catch
+        {
+            _waitsFor.Remove(caller, target.GrainId);
+            throw;
+        }
+
+        return AwaitBoundedAsync(call, caller, target.GrainId);
+    }
+
+    private async Task<TResult> AwaitBoundedAsync<TResult>(Task<TResult> call, GrainId caller, GrainId target)
+    {
+        try
+        {
+            return await call.WaitAsync(_options.ResponseTimeout, Clock).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
+            // The callee's turn goes on undisturbed; only this caller stops waiting.
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new GrainCallTimeoutException(target, _options.ResponseTimeout);
+        }
+        finally
+        {
+            _waitsFor.Remove(caller, target);
+        }
+    }
+
+    private Task<TResult> InvokeDirect<TGrain, TArg, TResult>(GrainReference target, Func<TGrain, TArg, Task<TResult>> method, TArg arg)
+        where TGrain : class
     {
         if (_disposed)
         {
@@ -183,6 +238,25 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
         foreach (var item in queued)
         {
             item.Redirect(this, reference);
+        }
+    }
+
+    /// <summary>An activation that had nothing worth keeping went away at the end of its last turn.</summary>
+    internal void OnReleased(Activation activation)
+    {
+        _directory.TryRemove(KeyValuePair.Create(activation.Id, activation));
+        _ = DeactivateReleasedAsync(activation);
+    }
+
+    private async Task DeactivateReleasedAsync(Activation activation)
+    {
+        try
+        {
+            await activation.DeactivateAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RuntimeLog.DeactivationFailed(_logger, activation.Id, e);
         }
     }
 

@@ -5,6 +5,12 @@ public sealed class GrainHostOptions
     /// <summary>An activation idle this long is collected (its state is already stored).</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a call made from inside a grain's turn to another grain may take before the caller gets a
+    /// <see cref="GrainCallTimeoutException"/> (the callee's turn is not disturbed). Orleans' default.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the host looks for idle activations.</summary>
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
 }

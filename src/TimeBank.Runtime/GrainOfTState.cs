@@ -20,6 +20,15 @@ public abstract class Grain<TState> : Grain
     /// <summary>The stored version this activation's state was read or last written at.</summary>
     protected long StateVersion => _version;
 
+    /// <summary>
+    /// A grain whose state was never written holds nothing worth keeping (a lookup of an unknown id), so by
+    /// default its activation goes as soon as it is idle: a million lookups of unknown ids keep nothing
+    /// resident. A grain that keeps useful memory without stored state says true.
+    /// </summary>
+    protected virtual bool KeepActivationWithoutState => false;
+
+    internal override bool DeactivatesWhenIdle => base.DeactivatesWhenIdle || (_version == 0 && !KeepActivationWithoutState);
+
     /// <summary>Writes the state and the journal rows that explain the change, atomically and durably.</summary>
     /// <exception cref="StaleStateException">Another writer changed the state first; the activation is discarded.</exception>
     /// <exception cref="StorageUnavailableException">The database did not commit; the activation is discarded.</exception>

@@ -17,6 +17,7 @@ public abstract class GrainReference
         _host = context.Host;
         _registration = context.Registration;
         GrainId = context.GrainId;
+        Origin = context.Origin;
     }
 
     public GrainId GrainId { get; }
@@ -25,6 +26,9 @@ public abstract class GrainReference
     internal Activation? CachedActivation { get; set; }
 
     internal GrainRegistration Registration => _registration;
+
+    /// <summary>The activation whose grain obtained this reference, or null for a caller outside any grain.</summary>
+    internal Activation? Origin { get; }
 
     /// <summary>Runs <paramref name="method"/> on the grain, in its own turn, after every call that arrived before.</summary>
     protected Task<TResult> InvokeAsync<TGrain, TArg, TResult>(Func<TGrain, TArg, Task<TResult>> method, TArg arg)
@@ -37,11 +41,12 @@ public abstract class GrainReference
 /// <summary>What a generated-style reference needs from the host; opaque to it.</summary>
 public sealed class GrainReferenceContext
 {
-    internal GrainReferenceContext(GrainHost host, GrainRegistration registration, GrainId grainId)
+    internal GrainReferenceContext(GrainHost host, GrainRegistration registration, GrainId grainId, Activation? origin = null)
     {
         Host = host;
         Registration = registration;
         GrainId = grainId;
+        Origin = origin;
     }
 
     internal GrainHost Host { get; }
@@ -49,4 +54,6 @@ public sealed class GrainReferenceContext
     internal GrainRegistration Registration { get; }
 
     internal GrainId GrainId { get; }
+
+    internal Activation? Origin { get; }
 }

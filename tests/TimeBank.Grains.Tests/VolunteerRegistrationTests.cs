@@ -71,4 +71,31 @@ public sealed class VolunteerRegistrationTests
         Assert.Equal(ErrorReasons.VolunteerNotFound, result.Reason());
         Assert.Null(await test.Storage.ReadStateAsync("volunteer/ghost", TestContext.Current.CancellationToken));
     }
+
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task Lookups_of_unregistered_volunteers_keep_no_activation_resident(string provider)
+    {
+        await using var test = await GrainTestHost.StartAsync(provider);
+        await test.Host.GetGrain<IVolunteerGrain>("ana").RegisterVolunteerAsync(new RegisterVolunteer(TestRequests.NewKey(), "Ana", "riverside"));
+
+        for (var batch = 0; batch < 4; batch++)
+        {
+            var lookups = Enumerable.Range(batch * 500, 500).Select(async i =>
+            {
+                var ghost = test.Host.GetGrain<IVolunteerGrain>($"ghost-{i}");
+                Assert.Equal(ErrorReasons.VolunteerNotFound, (await ghost.GetBalanceAsync()).Reason());
+                Assert.False((await ghost.GetOwnerAsync()).Exists);
+                Assert.Equal(ErrorReasons.VolunteerNotFound, (await ghost.DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "act", 5))).Reason());
+            });
+            await Task.WhenAll(lookups);
+        }
+
+        for (var i = 0; i < 200 && test.Host.ActivationCount > 1; i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(1, test.Host.ActivationCount); // ana, who is registered; none of the 2,000 ghosts
+    }
 }

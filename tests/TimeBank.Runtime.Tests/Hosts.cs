@@ -10,6 +10,8 @@ internal static class Hosts
     {
         var host = new GrainHost(storage, options ?? new GrainHostOptions { CollectionQuantum = TimeSpan.Zero }, clock);
         host.AddGrainType<ICounterGrain>("counter", () => new CounterGrain(deactivations), c => new CounterGrainReference(c));
+        host.AddGrainType<IRelayGrain>("relay", () => new RelayGrain(), c => new RelayGrainReference(c));
+        host.AddGrainType<IProbeGrain>("probe", () => new ProbeGrain(), c => new ProbeGrainReference(c));
         return host;
     }
 }

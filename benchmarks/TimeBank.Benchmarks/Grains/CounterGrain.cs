@@ -13,6 +13,10 @@ public sealed class CounterState
 /// </summary>
 public sealed class CounterGrain : Grain<CounterState>, ICounterGrain
 {
+    // It keeps calls' effects in memory without writing them (its tests and benchmarks count turns, not
+    // rows), so it opts out of "never written, so let it go when idle".
+    protected override bool KeepActivationWithoutState => true;
+
     public const string TypeName = "counter";
 
     public Task<long> IncrementAsync(long by)

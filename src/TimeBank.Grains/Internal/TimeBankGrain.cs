@@ -23,7 +23,8 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     /// <summary>
     /// Runs one idempotent mutation. <paramref name="apply"/> validates first, then changes <c>State</c>
     /// and reports what it did to the <see cref="Changes"/>; if it answers with a failure, nothing is
-    /// written and this activation forgets its in-memory state after the turn (it may have changed some).
+    /// written, and if it had reported a change first, this activation forgets its in-memory state after
+    /// the turn so the next call reloads what is stored.
     /// An apply that changed nothing writes nothing (its answer follows from the state, so a retry gets it
     /// again without a record).
     /// </summary>
@@ -44,7 +45,11 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         var result = apply(command, changes);
         if (!result.Succeeded)
         {
-            DiscardAfterTurn();
+            if (changes.StateChanged)
+            {
+                DiscardAfterTurn();
+            }
+
             return result;
         }
 

@@ -147,8 +147,12 @@ internal sealed class Activation
 
     private void EndTurn()
     {
-        var next = TakeNextOrGoIdle(out var redirect);
-        if (redirect is not null)
+        var next = TakeNextOrGoIdle(out var redirect, out var released);
+        if (released)
+        {
+            Host.OnReleased(this);
+        }
+        else if (redirect is not null)
         {
             Host.OnDiscarded(this, redirect);
         }
@@ -164,7 +168,13 @@ internal sealed class Activation
         while (item is not null)
         {
             await item.ExecuteAsync(_grain!).ConfigureAwait(false);
-            item = TakeNextOrGoIdle(out var redirect);
+            item = TakeNextOrGoIdle(out var redirect, out var released);
+            if (released)
+            {
+                Host.OnReleased(this);
+                return;
+            }
+
             if (redirect is not null)
             {
                 Host.OnDiscarded(this, redirect);
@@ -173,11 +183,15 @@ internal sealed class Activation
         }
     }
 
-    private IWorkItem? TakeNextOrGoIdle(out List<IWorkItem>? redirect)
+    /// <param name="released">The activation has nothing worth keeping and no call waits: it is gone now.</param>
+    /// <param name="afterCall">False at the end of activation: its first call may not be queued yet (it is
+    /// queued after <see cref="Start"/> returns), so an activation never goes before serving one call.</param>
+    private IWorkItem? TakeNextOrGoIdle(out List<IWorkItem>? redirect, out bool released, bool afterCall = true)
     {
         lock (this)
         {
             redirect = null;
+            released = false;
             if (_discardRequested)
             {
                 _status = ActivationStatus.Gone;
@@ -192,6 +206,15 @@ internal sealed class Activation
             }
 
             _busy = false;
+            if (afterCall && _grain is { DeactivatesWhenIdle: true })
+            {
+                // A call racing this finds the activation gone and makes a fresh one, as after a discard.
+                _status = ActivationStatus.Gone;
+                _queue = null;
+                released = true;
+                return null;
+            }
+
             _queue = null; // an idle activation keeps no empty queue around
             _idleSince = Host.Clock.GetTimestamp();
             return null;
@@ -234,7 +257,7 @@ internal sealed class Activation
             return;
         }
 
-        await DrainAsync(TakeNextOrGoIdle(out _)).ConfigureAwait(false);
+        await DrainAsync(TakeNextOrGoIdle(out _, out _, afterCall: false)).ConfigureAwait(false);
     }
 }
 

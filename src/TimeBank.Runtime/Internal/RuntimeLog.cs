@@ -18,4 +18,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(5, LogLevel.Error, "Idle collection failed.")]
     public static partial void CollectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Grain call refused: it would wait on itself ({Cycle}).")]
+    public static partial void CycleRefused(ILogger logger, string cycle);
 }

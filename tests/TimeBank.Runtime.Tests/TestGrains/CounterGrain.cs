@@ -4,6 +4,10 @@ namespace TimeBank.Runtime.Tests.TestGrains;
 
 public sealed class CounterGrain(DeactivationLog? deactivations = null) : Grain<CounterState>, ICounterGrain
 {
+    // It keeps calls' effects in memory without writing them (its tests and benchmarks count turns, not
+    // rows), so it opts out of "never written, so let it go when idle".
+    protected override bool KeepActivationWithoutState => true;
+
     private readonly Guid _activationId = Guid.NewGuid();
     private readonly List<int> _appended = [];
     private int _inTurn;

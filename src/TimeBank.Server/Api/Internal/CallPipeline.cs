@@ -29,17 +29,9 @@ internal sealed class CallPipeline(Func<string?, Result<Caller>> authenticate, A
             {
                 var info = Admit(policy, request, context, scopeField);
                 var answer = handler(request, info);
-                if (context.Deadline is null && !answer.IsCompleted)
-                {
-                    answer = answer.WaitAsync(policy.DefaultDeadline, clock, context.CancellationToken);
-                }
-
-                return await answer;
-            }
-            catch (TimeoutException) when (context.Deadline is null)
-            {
-                status = StatusCode.DeadlineExceeded;
-                throw new RpcException(StatusCode.DeadlineExceeded, $"No answer within the default deadline of {policy.DefaultDeadline.TotalSeconds:0.#} s; the work may still complete: retry with the same request id.");
+                return context.Deadline is null && !answer.IsCompleted
+                    ? await WithDefaultDeadline(answer, policy, context.CancellationToken)
+                    : await answer;
             }
             catch (RpcException e)
             {
@@ -90,6 +82,21 @@ internal sealed class CallPipeline(Func<string?, Result<Caller>> authenticate, A
                 metrics.Record(policy.Method.FullName, status, clock.GetElapsedTime(started));
             }
         };
+    }
+
+    /// <summary>The policy's deadline for a caller that set none; a timeout thrown by the handler itself passes through.</summary>
+    private async Task<TResponse> WithDefaultDeadline<TResponse>(Task<TResponse> answer, RpcPolicy policy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await answer.WaitAsync(policy.DefaultDeadline, clock, cancellationToken);
+        }
+        catch (TimeoutException) when (!answer.IsCompleted)
+        {
+            _ = answer.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new RpcException(StatusCode.DeadlineExceeded,
+                $"No answer within the default deadline of {policy.DefaultDeadline.TotalSeconds:0.#} s; the work may still complete: retry with the same request id.");
+        }
     }
 
     private CallInfo Admit<TRequest>(RpcPolicy policy, TRequest request, ServerCallContext context, Func<TRequest, string>? scopeField)

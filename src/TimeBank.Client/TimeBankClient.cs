@@ -6,10 +6,11 @@ using TimeBank.Rpc.Health;
 namespace TimeBank.Client;
 
 /// <summary>
-/// The TimeBank API from .NET. Every failure is an <see cref="Rpc.RpcException"/> whose
+/// The TimeBank API from .NET: one method per rpc of protos/timebank/v1, generated from the .proto files by
+/// TimeBank.CodeGen (e.g. <c>DepositHoursAsync</c>); what is written here is the connection and health. Every failure is an <see cref="Rpc.RpcException"/> whose
 /// <see cref="Rpc.RpcException.Reason"/> is one of <see cref="ErrorReasons"/>.
 /// </summary>
-public sealed class TimeBankClient : IDisposable
+public sealed partial class TimeBankClient : IDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly bool _ownsChannel;
@@ -38,24 +39,6 @@ public sealed class TimeBankClient : IDisposable
 
         return new(GrpcChannel.ForAddress(address, options), ownsChannel: true);
     }
-
-    public Task<RegisterVolunteerResponse> RegisterVolunteerAsync(RegisterVolunteerRequest request, CallOptions options = default)
-        => _channel.UnaryAsync(VolunteerServiceMethods.RegisterVolunteer, request, options);
-
-    public Task<DepositHoursResponse> DepositHoursAsync(DepositHoursRequest request, CallOptions options = default)
-        => _channel.UnaryAsync(VolunteerServiceMethods.DepositHours, request, options);
-
-    public Task<GetBalanceResponse> GetBalanceAsync(GetBalanceRequest request, CallOptions options = default)
-        => _channel.UnaryAsync(VolunteerServiceMethods.GetBalance, request, options);
-
-    public Task<CreateKeyResponse> CreateKeyAsync(CreateKeyRequest request, CallOptions options = default)
-        => _channel.UnaryAsync(AdminServiceMethods.CreateKey, request, options);
-
-    public Task<ListKeysResponse> ListKeysAsync(ListKeysRequest request, CallOptions options = default)
-        => _channel.UnaryAsync(AdminServiceMethods.ListKeys, request, options);
-
-    public Task<RevokeKeyResponse> RevokeKeyAsync(RevokeKeyRequest request, CallOptions options = default)
-        => _channel.UnaryAsync(AdminServiceMethods.RevokeKey, request, options);
 
     public Task<HealthCheckResponse> CheckHealthAsync(string service = "", CallOptions options = default)
         => _channel.UnaryAsync(HealthService.CheckMethod, new HealthCheckRequest { Service = service }, options);

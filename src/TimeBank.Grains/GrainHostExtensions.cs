@@ -11,7 +11,7 @@ public static class GrainHostExtensions
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(options), c => new VolunteerGrainReference(c));
+        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(options));
         return host;
     }
 }

@@ -51,8 +51,19 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
     internal IGrainStateSerializer Serializer { get; }
 
     /// <summary>
-    /// Registers a grain type. <paramref name="typeName"/> is part of every stored grain id, so it never
-    /// changes once data exists.
+    /// Registers a grain type whose reference TimeBank.CodeGen generated. <paramref name="typeName"/> is part
+    /// of every stored grain id, so it never changes once data exists.
+    /// </summary>
+    public void AddGrainType<TGrainInterface>(string typeName, Func<Grain> createGrain)
+        where TGrainInterface : IGrainWithStringKey
+    {
+        var create = GrainReferences.For(typeof(TGrainInterface));
+        AddGrainType(typeName, createGrain, context => (TGrainInterface)(object)create(context));
+    }
+
+    /// <summary>
+    /// Registers a grain type with a reference factory of the caller's own. <paramref name="typeName"/> is
+    /// part of every stored grain id, so it never changes once data exists.
     /// </summary>
     public void AddGrainType<TGrainInterface>(string typeName, Func<Grain> createGrain, Func<GrainReferenceContext, TGrainInterface> createReference)
         where TGrainInterface : IGrainWithStringKey

@@ -9,9 +9,9 @@ internal static class Hosts
     public static GrainHost Create(IGrainStorage storage, TimeProvider? clock = null, GrainHostOptions? options = null, DeactivationLog? deactivations = null)
     {
         var host = new GrainHost(storage, options ?? new GrainHostOptions { CollectionQuantum = TimeSpan.Zero }, clock);
-        host.AddGrainType<ICounterGrain>("counter", () => new CounterGrain(deactivations), c => new CounterGrainReference(c));
-        host.AddGrainType<IRelayGrain>("relay", () => new RelayGrain(), c => new RelayGrainReference(c));
-        host.AddGrainType<IProbeGrain>("probe", () => new ProbeGrain(), c => new ProbeGrainReference(c));
+        host.AddGrainType<ICounterGrain>("counter", () => new CounterGrain(deactivations));
+        host.AddGrainType<IRelayGrain>("relay", () => new RelayGrain());
+        host.AddGrainType<IProbeGrain>("probe", () => new ProbeGrain());
         return host;
     }
 }

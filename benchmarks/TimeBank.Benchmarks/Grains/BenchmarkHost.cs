@@ -9,7 +9,7 @@ internal static class BenchmarkHost
     public static GrainHost Create()
     {
         var host = new GrainHost(new InMemoryGrainStorage(), new GrainHostOptions { CollectionQuantum = TimeSpan.Zero });
-        host.AddGrainType<ICounterGrain>(CounterGrain.TypeName, static () => new CounterGrain(), static c => new CounterGrainReference(c));
+        host.AddGrainType<ICounterGrain>(CounterGrain.TypeName, static () => new CounterGrain());
         return host;
     }
 }

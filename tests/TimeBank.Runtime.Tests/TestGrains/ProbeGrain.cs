@@ -26,10 +26,3 @@ public sealed class ProbeGrain : Grain<ProbeState>, IProbeGrain
         return State.Created;
     }
 }
-
-public sealed class ProbeGrainReference(GrainReferenceContext context) : GrainReference(context), IProbeGrain
-{
-    public Task<bool> ExistsAsync() => InvokeAsync(static (IProbeGrain g, byte _) => g.ExistsAsync(), (byte)0);
-
-    public Task<long> CreateAsync() => InvokeAsync(static (IProbeGrain g, byte _) => g.CreateAsync(), (byte)0);
-}

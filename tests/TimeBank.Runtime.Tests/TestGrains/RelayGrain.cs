@@ -27,15 +27,3 @@ public sealed class RelayGrain : Grain, IRelayGrain
         return GrainId.Key;
     }
 }
-
-public sealed class RelayGrainReference(GrainReferenceContext context) : GrainReference(context), IRelayGrain
-{
-    public Task<string> RelayAsync(string[] path)
-        => InvokeAsync(static (IRelayGrain g, string[] p) => g.RelayAsync(p), path);
-
-    public Task<string> RelayAfterAsync((TaskCompletionSource Gate, string[] Path) arg)
-        => InvokeAsync(static (IRelayGrain g, (TaskCompletionSource, string[]) a) => g.RelayAfterAsync(a), arg);
-
-    public Task<string> HoldAsync(TaskCompletionSource gate)
-        => InvokeAsync(static (IRelayGrain g, TaskCompletionSource t) => g.HoldAsync(t), gate);
-}

@@ -40,4 +40,7 @@ public sealed class RpcException : Exception
     public string? Reason { get; }
 
     public string? Domain { get; }
+
+    /// <summary>The request fields at fault (google.rpc.BadRequest); empty when the status names none.</summary>
+    public IReadOnlyList<FieldViolation> FieldViolations { get; init; } = [];
 }

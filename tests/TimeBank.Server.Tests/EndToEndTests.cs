@@ -68,7 +68,24 @@ public sealed class EndToEndTests
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(reason, error.Reason);
         Assert.False(string.IsNullOrWhiteSpace(error.Detail));
+        var field = ErrorReasons.All.Single(r => r.Code == reason).Field;
+        Assert.Equal([new FieldViolation(field!, error.Detail)], error.FieldViolations); // google.rpc.BadRequest names the field
         Assert.Equal(0, (await client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })).HoursMinutes);
+    }
+
+    [Fact]
+    public async Task A_megabyte_of_bad_id_gets_an_error_of_bounded_size_naming_the_field()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var huge = new string('\u0001', 1024 * 1024);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => running.Client.DepositHoursAsync(
+            new DepositHoursRequest { RequestId = "r", VolunteerId = "ana", ActivityId = huge, Minutes = 5 }));
+
+        Assert.Equal((StatusCode.InvalidArgument, "INVALID_ACTIVITY_ID"), (error.StatusCode, error.Reason));
+        Assert.True(error.Detail.Length < 300, $"{error.Detail.Length} characters echoed");
+        Assert.Contains("...(cut)", error.Detail, StringComparison.Ordinal);
+        Assert.Equal("activity_id", Assert.Single(error.FieldViolations).Field);
     }
 
     [Fact]

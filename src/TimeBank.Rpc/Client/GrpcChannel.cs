@@ -183,7 +183,10 @@ public sealed class GrpcChannel : IDisposable
         var detail = headers.TryGetValues(GrpcProtocol.MessageTrailer, out var messages) ? PercentEncoding.Decode(messages.First()) : "";
         var details = headers.TryGetValues(GrpcProtocol.StatusDetailsTrailer, out var bins) ? bins.First() : null;
         var (reason, domain) = StatusDetails.Decode(details);
-        throw new RpcException(Enum.IsDefined((StatusCode)code) ? (StatusCode)code : StatusCode.Unknown, detail, reason, domain);
+        throw new RpcException(Enum.IsDefined((StatusCode)code) ? (StatusCode)code : StatusCode.Unknown, detail, reason, domain)
+        {
+            FieldViolations = StatusDetails.DecodeFieldViolations(details),
+        };
     }
 
     /// <summary>The spec's mapping for an HTTP error that carries no gRPC status.</summary>

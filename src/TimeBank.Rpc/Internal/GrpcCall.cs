@@ -89,7 +89,9 @@ internal sealed class GrpcCall : IDisposable
     /// Ends the call with a status: as trailers after the messages, or, when nothing was sent yet, as a
     /// trailers-only response (one HEADERS frame carrying the status). Only the first status counts.
     /// </summary>
-    public bool TryEnd(StatusCode code, string detail, string? reason = null, string? domain = null, IDictionary<string, string>? extraTrailers = null)
+    public bool TryEnd(
+        StatusCode code, string detail, string? reason = null, string? domain = null, IDictionary<string, string>? extraTrailers = null,
+        IReadOnlyList<FieldViolation>? fieldViolations = null)
     {
         lock (_writeGate)
         {
@@ -124,7 +126,7 @@ internal sealed class GrpcCall : IDisposable
                 Set(GrpcProtocol.MessageTrailer, PercentEncoding.Encode(detail));
             }
 
-            if (StatusDetails.Encode(code, detail, reason, domain) is { } details)
+            if (StatusDetails.Encode(code, detail, reason, domain, fieldViolations) is { } details)
             {
                 Set(GrpcProtocol.StatusDetailsTrailer, details);
             }

@@ -87,7 +87,7 @@ internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOpt
         catch (Exception e)
         {
             var status = ToStatus(e, call);
-            if (call.TryEnd(status.StatusCode, status.Detail, status.Reason, status.Domain, call.Context.ResponseTrailers))
+            if (call.TryEnd(status.StatusCode, status.Detail, status.Reason, status.Domain, call.Context.ResponseTrailers, status.FieldViolations))
             {
                 RpcLog.CallEnded(logger, path, status.StatusCode, status.Detail);
             }

@@ -10,16 +10,52 @@ namespace TimeBank.Rpc.Internal;
 /// </summary>
 internal static class StatusDetails
 {
-    public static string? Encode(StatusCode code, string detail, string? reason, string? domain)
+    public static string? Encode(StatusCode code, string detail, string? reason, string? domain, IReadOnlyList<FieldViolation>? fieldViolations = null)
     {
-        if (reason is null)
+        if (reason is null && fieldViolations is not { Count: > 0 })
         {
             return null;
         }
 
         var status = new Google.Rpc.Status { Code = (int)code, Message = detail };
-        status.Details.Add(Any.Pack(new ErrorInfo { Reason = reason, Domain = domain ?? "" }));
+        if (reason is not null)
+        {
+            status.Details.Add(Any.Pack(new ErrorInfo { Reason = reason, Domain = domain ?? "" }));
+        }
+
+        if (fieldViolations is { Count: > 0 })
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(fieldViolations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+
         return Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
+    }
+
+    /// <summary>The google.rpc.BadRequest field violations in <c>grpc-status-details-bin</c>; empty when there are none or it is malformed.</summary>
+    public static IReadOnlyList<FieldViolation> DecodeFieldViolations(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return [];
+        }
+
+        try
+        {
+            var padded = value.PadRight(value.Length + ((4 - (value.Length % 4)) % 4), '=');
+            var status = Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(padded));
+            return status.Details
+                .Select(d => d.TryUnpack<BadRequest>(out var bad) ? bad : null)
+                .Where(bad => bad is not null)
+                .SelectMany(bad => bad!.FieldViolations)
+                .Select(v => new FieldViolation(v.Field, v.Description))
+                .ToArray();
+        }
+        catch (Exception e) when (e is FormatException or InvalidProtocolBufferException)
+        {
+            return [];
+        }
     }
 
     public static (string? Reason, string? Domain) Decode(string? value)

@@ -16,6 +16,20 @@ public sealed class StatusDetailsTests
     }
 
     [Fact]
+    public void Field_violations_travel_as_a_google_rpc_BadRequest_beside_the_reason()
+    {
+        var encoded = StatusDetails.Encode(StatusCode.InvalidArgument, "minutes must be positive", "MINUTES_NOT_POSITIVE", "timebank.v1", [new FieldViolation("minutes", "must be positive")]);
+
+        var status = Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(Padded(encoded!)));
+        var badRequest = status.Details.Single(d => d.Is(BadRequest.Descriptor)).Unpack<BadRequest>();
+        Assert.Equal(("minutes", "must be positive"), (badRequest.FieldViolations.Single().Field, badRequest.FieldViolations.Single().Description));
+        Assert.Equal([new FieldViolation("minutes", "must be positive")], StatusDetails.DecodeFieldViolations(encoded));
+        Assert.Equal(("MINUTES_NOT_POSITIVE", "timebank.v1"), StatusDetails.Decode(encoded));
+        Assert.Empty(StatusDetails.DecodeFieldViolations(StatusDetails.Encode(StatusCode.NotFound, "x", "R", "d")));
+        Assert.Empty(StatusDetails.DecodeFieldViolations("not base64 at all!"));
+    }
+
+    [Fact]
     public void The_value_is_a_google_rpc_Status_with_the_same_code_and_message_as_the_trailers()
     {
         // Any gRPC client that knows the rich error model must read what we send.

@@ -49,6 +49,19 @@ def error_reason(error):
     return None
 
 
+def field_violations(error):
+    """The fields named by a google.rpc.BadRequest in grpc-status-details-bin."""
+    status_pb2 = importlib.import_module("google.rpc.status_pb2")
+    details_pb2 = importlib.import_module("google.rpc.error_details_pb2")
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            for detail in status_pb2.Status.FromString(value).details:
+                bad = details_pb2.BadRequest()
+                if detail.Unpack(bad):
+                    return [v.field for v in bad.field_violations]
+    return []
+
+
 class Checks:
     def __init__(self):
         self.failed = 0
@@ -144,9 +157,10 @@ def main():
             assert (answer.hours_minutes, answer.points) == (90, 15), answer
 
         def negative_minutes():
-            expect_error(lambda: volunteers.DepositHours(
+            error = expect_error(lambda: volunteers.DepositHours(
                 v1.DepositHoursRequest(request_id=str(uuid.uuid4()), volunteer_id=volunteer_id, activity_id="x", minutes=-30), timeout=10),
                 grpc.StatusCode.INVALID_ARGUMENT, "MINUTES_NOT_POSITIVE")
+            assert field_violations(error) == ["minutes"], field_violations(error)
 
         def reused_request_id():
             expect_error(lambda: volunteers.DepositHours(

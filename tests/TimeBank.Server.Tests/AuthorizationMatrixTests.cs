@@ -92,6 +92,28 @@ public sealed class AuthorizationMatrixTests
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, (await anonymous.CheckHealthAsync()).Status);
     }
 
+    public static readonly TheoryData<string, string> BadKeys = new()
+    {
+        { "", "KEY_MALFORMED" },                                   // "Bearer " with nothing after it
+        { "tbk_not-a-key", "KEY_MALFORMED" },                       // the wrong shape
+        { new string('k', 10 * 1024), "KEY_MALFORMED" },            // a 10 KB header
+        { ApiKeyToken.Generate().Reveal(), "KEY_UNKNOWN" },         // well formed, never issued
+    };
+
+    [Theory]
+    [MemberData(nameof(BadKeys))]
+    public async Task A_bad_key_over_the_wire_is_unauthenticated_with_its_reason_and_a_short_answer(string key, string reason)
+    {
+        await using var running = await RunningServer.StartAsync();
+        using var client = running.ClientWith(key);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" }));
+
+        Assert.Equal((StatusCode.Unauthenticated, reason), (error.StatusCode, error.Reason));
+        Assert.True(error.Detail.Length < 200, error.Detail);
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, (await running.Client.CheckHealthAsync()).Status);
+    }
+
     [Fact]
     public async Task The_table_says_what_the_issue_asks_of_the_roles()
     {

@@ -59,7 +59,14 @@ public sealed class HealthService
         ArgumentNullException.ThrowIfNull(request);
         return _statuses.TryGetValue(request.Service, out var status)
             ? Task.FromResult(new HealthCheckResponse { Status = status })
-            : Task.FromException<HealthCheckResponse>(new RpcException(StatusCode.NotFound, $"Unknown service '{request.Service}'."));
+            : Task.FromException<HealthCheckResponse>(new RpcException(StatusCode.NotFound, $"Unknown service '{Echo(request.Service)}'."));
+    }
+
+    /// <summary>A caller's service name as an error repeats it: 64 characters at most, no control characters.</summary>
+    private static string Echo(string service)
+    {
+        var shown = service.Length > 64 ? service[..64] + "...(cut)" : service;
+        return string.Concat(shown.Select(c => char.IsControl(c) ? '?' : c));
     }
 
     public async Task WatchAsync(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)

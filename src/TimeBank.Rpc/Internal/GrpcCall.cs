@@ -46,6 +46,9 @@ internal sealed class GrpcCall : IDisposable
 
     public string? Encoding { get; }
 
+    /// <summary>The server's bound on large request messages read at once.</summary>
+    public LargeMessageGate? LargeMessages { get; init; }
+
     public ServerCallContext Context { get; }
 
     public CancellationToken CancellationToken => _cancellation.Token;
@@ -68,9 +71,15 @@ internal sealed class GrpcCall : IDisposable
         }
     }
 
-    /// <summary>Writes one message, sending the response headers first if they are not out yet.</summary>
+    /// <summary>
+    /// Writes one message, sending the response headers first if they are not out yet. <paramref name="cancellationToken"/>
+    /// (the deadline, the handler's own) is checked before writing, never handed to the flush: a flush
+    /// cancelled once headers are out makes Kestrel reset the stream, and the caller would get no status at
+    /// all. Only the caller going away stops a flush under way.
+    /// </summary>
     public async Task WriteMessageAsync(Google.Protobuf.IMessage message, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_writeGate)
         {
             if (_ended)
@@ -82,7 +91,7 @@ internal sealed class GrpcCall : IDisposable
             MessageFraming.WriteMessage(HttpContext.Response.BodyWriter, message);
         }
 
-        await HttpContext.Response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await HttpContext.Response.BodyWriter.FlushAsync(HttpContext.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,14 +129,21 @@ internal sealed class GrpcCall : IDisposable
                 }
             }
 
+            // Whatever a handler put in them, a status's message, details and extra trailers stay small:
+            // a client that refuses large trailers would otherwise see RESOURCE_EXHAUSTED, not the error.
+            detail = StatusLimits.CutMessage(detail);
+            var budget = StatusLimits.MaxErrorMetadataBytes;
             Set(GrpcProtocol.StatusTrailer, ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (!string.IsNullOrEmpty(detail))
             {
-                Set(GrpcProtocol.MessageTrailer, PercentEncoding.Encode(detail));
+                var encoded = PercentEncoding.Encode(detail);
+                budget -= encoded.Length;
+                Set(GrpcProtocol.MessageTrailer, encoded);
             }
 
-            if (StatusDetails.Encode(code, detail, reason, domain, fieldViolations) is { } details)
+            if (StatusDetails.Encode(code, detail, StatusLimits.CutToken(reason), StatusLimits.CutToken(domain), StatusLimits.CutViolations(fieldViolations)) is { } details)
             {
+                budget -= details.Length;
                 Set(GrpcProtocol.StatusDetailsTrailer, details);
             }
 
@@ -135,7 +151,7 @@ internal sealed class GrpcCall : IDisposable
             {
                 foreach (var (name, value) in extraTrailers)
                 {
-                    if (!GrpcProtocol.IsReservedHeader(name))
+                    if (!GrpcProtocol.IsReservedHeader(name) && (budget -= name.Length + value.Length) >= 0)
                     {
                         Set(name.ToLowerInvariant(), value);
                     }

@@ -12,6 +12,8 @@ namespace TimeBank.Rpc.Internal;
 /// </summary>
 internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOptions options, ILogger logger, TimeProvider clock)
 {
+    private readonly LargeMessageGate _largeMessages = new(options);
+
     public async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
@@ -78,7 +80,7 @@ internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOpt
             minRate.MinDataRate = null;
         }
 
-        using var call = new GrpcCall(context, method.Method, encoding, timeout, clock);
+        using var call = new GrpcCall(context, method.Method, encoding, timeout, clock) { LargeMessages = _largeMessages };
         try
         {
             await method.HandleAsync(call, options).ConfigureAwait(false);
@@ -100,7 +102,7 @@ internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOpt
         response.StatusCode = (int)httpStatus;
         response.ContentType = GrpcProtocol.ContentType;
         response.Headers[GrpcProtocol.StatusTrailer] = ((int)StatusCode.Internal).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(detail);
+        response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(StatusLimits.CutMessage(detail));
     }
 
     /// <summary>A trailers-only response: HTTP 200 and the status in the one HEADERS frame.</summary>
@@ -111,7 +113,7 @@ internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOpt
         response.ContentType = GrpcProtocol.ContentType;
         response.Headers[GrpcProtocol.AcceptEncodingHeader] = GrpcProtocol.SupportedEncodings;
         response.Headers[GrpcProtocol.StatusTrailer] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(detail);
+        response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(StatusLimits.CutMessage(detail));
     }
 
     private RpcException ToStatus(Exception error, GrpcCall call)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.IO.Pipelines;
 using Google.Protobuf;
 
@@ -9,11 +8,34 @@ namespace TimeBank.Rpc.Internal;
 /// Reads length-prefixed messages from a pipe (a request body on the server, a response body on the
 /// client). Protocol faults become <see cref="RpcException"/>s with the status the spec gives them.
 /// </summary>
-internal sealed class MessageReader<T>(PipeReader reader, MessageParser<T> parser, int maxMessageSize, string? encoding, string direction)
+internal sealed class MessageReader<T>(
+    PipeReader reader, MessageParser<T> parser, int maxMessageSize, string? encoding, string direction, LargeMessageGate? largeMessages = null)
     where T : class, IMessage<T>
 {
+    /// <summary>The message type's descriptor, found once per type (this class is generic) from an empty instance.</summary>
+    private static Google.Protobuf.Reflection.MessageDescriptor? _descriptor;
+
+    /// <summary>Whether this reader holds one of the large-message permits (only while it reads one).</summary>
+    private bool _holdingPermit;
+
     /// <summary>The next message, or null when the stream ended cleanly between messages.</summary>
     public async ValueTask<T?> ReadNextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_holdingPermit)
+            {
+                _holdingPermit = false;
+                largeMessages!.Release();
+            }
+        }
+    }
+
+    private async ValueTask<T?> ReadFrameAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -55,6 +77,13 @@ internal sealed class MessageReader<T>(PipeReader reader, MessageParser<T> parse
 
                     // Nothing consumed, everything examined: wake only when more bytes arrive.
                     reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    if (!_holdingPermit && largeMessages is not null && length > largeMessages.Threshold)
+                    {
+                        // A large message: read no more of it until one of the few permits is ours.
+                        await largeMessages.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        _holdingPermit = true;
+                    }
+
                     break;
             }
         }
@@ -65,6 +94,13 @@ internal sealed class MessageReader<T>(PipeReader reader, MessageParser<T> parse
         if (compressed)
         {
             payload = Decompress(payload);
+        }
+
+        ReadOnlySpan<byte> bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
+        if (Utf8Fields.FindInvalid(bytes, _descriptor ??= parser.ParseFrom(ReadOnlySpan<byte>.Empty).Descriptor) is { } field)
+        {
+            var detail = $"{direction} message field {field} is not valid UTF-8; text fields must be UTF-8 and are stored exactly as sent.";
+            throw new RpcException(StatusCode.InvalidArgument, detail, "INVALID_UTF8", "grpc") { FieldViolations = [new FieldViolation(field, "not valid UTF-8")] };
         }
 
         try
@@ -84,29 +120,18 @@ internal sealed class MessageReader<T>(PipeReader reader, MessageParser<T> parse
             throw new RpcException(StatusCode.Internal, $"{direction} message is flagged compressed but grpc-encoding is '{encoding ?? GrpcProtocol.IdentityEncoding}'.");
         }
 
-        using var input = new MemoryStream(payload.ToArray());
-        using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        var chunk = new byte[16 * 1024];
         try
         {
-            int read;
-            while ((read = gzip.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                // The limit holds for the message, not its compressed form: no decompression bombs.
-                if (output.Length + read > maxMessageSize)
-                {
-                    throw new RpcException(StatusCode.ResourceExhausted, $"{direction} message larger than max (more than {maxMessageSize} bytes once decompressed).");
-                }
-
-                output.Write(chunk, 0, read);
-            }
+            return new ReadOnlySequence<byte>(GzipMember.Decompress(payload.ToArray(), maxMessageSize));
+        }
+        catch (MessageTooLargeException)
+        {
+            throw new RpcException(StatusCode.ResourceExhausted, $"{direction} message larger than max (more than {maxMessageSize} bytes once decompressed).");
         }
         catch (InvalidDataException e)
         {
-            throw new RpcException(StatusCode.Internal, $"{direction} message is not valid gzip: {e.Message}");
+            // Nothing of a message that is not one whole gzip member reaches the handler.
+            throw new RpcException(StatusCode.Internal, $"{direction} message is not one complete gzip member: {e.Message}.");
         }
-
-        return new ReadOnlySequence<byte>(output.ToArray());
     }
 }

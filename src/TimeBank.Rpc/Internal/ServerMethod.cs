@@ -11,18 +11,18 @@ internal abstract class ServerMethod(IMethod method)
     public abstract Task HandleAsync(GrpcCall call, GrpcServerOptions options);
 
     /// <summary>
-    /// The one request message of a unary or server-streaming call: none, or a second one, is a protocol
-    /// error (INTERNAL), as is anything after it.
+    /// The one request message of a unary or server-streaming call. None, or a second one, is a request
+    /// cardinality violation, which the gRPC status code document (doc/statuscodes.md) answers UNIMPLEMENTED.
     /// </summary>
     protected static async Task<TRequest> ReadSingleRequestAsync<TRequest>(GrpcCall call, MessageParser<TRequest> parser, GrpcServerOptions options)
         where TRequest : class, IMessage<TRequest>
     {
-        var reader = new MessageReader<TRequest>(call.HttpContext.Request.BodyReader, parser, options.MaxReceiveMessageSize, call.Encoding, "Received");
+        var reader = new MessageReader<TRequest>(call.HttpContext.Request.BodyReader, parser, options.MaxReceiveMessageSize, call.Encoding, "Received", call.LargeMessages);
         var request = await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false)
-            ?? throw new RpcException(StatusCode.Internal, $"A {call.Method.Type} call needs exactly one request message; none was sent.");
+            ?? throw new RpcException(StatusCode.Unimplemented, $"A {call.Method.Type} call needs exactly one request message; none was sent.");
         if (await reader.ReadNextAsync(call.CancellationToken).ConfigureAwait(false) is not null)
         {
-            throw new RpcException(StatusCode.Internal, $"A {call.Method.Type} call needs exactly one request message; more than one was sent.");
+            throw new RpcException(StatusCode.Unimplemented, $"A {call.Method.Type} call needs exactly one request message; more than one was sent.");
         }
 
         return request;

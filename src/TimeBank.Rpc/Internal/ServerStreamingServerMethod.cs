@@ -7,9 +7,13 @@ internal sealed class ServerStreamingServerMethod<TRequest, TResponse>(Method<TR
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
+    // Unknown fields are dropped while parsing: a request made of a million of them costs a pass over its
+    // bytes, not a million objects kept for as long as the call lives.
+    private readonly MessageParser<TRequest> _requestParser = method.RequestParser.WithDiscardUnknownFields(true);
+
     public override async Task HandleAsync(GrpcCall call, GrpcServerOptions options)
     {
-        var request = await ReadSingleRequestAsync(call, method.RequestParser, options).ConfigureAwait(false);
+        var request = await ReadSingleRequestAsync(call, _requestParser, options).ConfigureAwait(false);
 
         // The handler writes to the HTTP response, so it is always awaited, even past the deadline (its
         // token is cancelled then): the response must not be touched after the call is handed back.

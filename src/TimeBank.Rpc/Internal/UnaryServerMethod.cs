@@ -7,9 +7,13 @@ internal sealed class UnaryServerMethod<TRequest, TResponse>(Method<TRequest, TR
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
+    // Unknown fields are dropped while parsing: a request made of a million of them costs a pass over its
+    // bytes, not a million objects kept for as long as the call lives.
+    private readonly MessageParser<TRequest> _requestParser = method.RequestParser.WithDiscardUnknownFields(true);
+
     public override async Task HandleAsync(GrpcCall call, GrpcServerOptions options)
     {
-        var request = await ReadSingleRequestAsync(call, method.RequestParser, options).ConfigureAwait(false);
+        var request = await ReadSingleRequestAsync(call, _requestParser, options).ConfigureAwait(false);
 
         Task<TResponse> handling;
         try

@@ -140,6 +140,32 @@ public sealed class MessageReaderTests
         Assert.Equal(StatusCode.Internal, error.StatusCode);
     }
 
+    public static readonly TheoryData<string> BrokenMembers = ["cut before the final deflate block", "missing its CRC-32 and size", "empty", "two members", "a wrong CRC-32"];
+
+    [Theory]
+    [MemberData(nameof(BrokenMembers))]
+    public async Task A_compressed_message_that_is_not_one_whole_gzip_member_is_INTERNAL_and_not_read(string broken)
+    {
+        var message = new HealthCheckRequest { Service = string.Concat(Enumerable.Range(0, 150).Select(i => $"minutes {i};")) };
+        var member = Frames.Gzip(message.ToByteArray());
+        byte[] payload = broken switch
+        {
+            "cut before the final deflate block" => member[..(member.Length / 2)],
+            "missing its CRC-32 and size" => member[..^8],
+            "empty" => [],
+            "two members" => [.. member, .. Frames.Gzip(message.ToByteArray())],
+            "a wrong CRC-32" => [.. member[..^8], (byte)(member[^8] ^ 0xFF), .. member[^7..]],
+            _ => throw new ArgumentOutOfRangeException(nameof(broken)),
+        };
+        await _pipe.Writer.WriteAsync(Frames.Build(1, payload), Token);
+        await _pipe.Writer.CompleteAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => CreateReader(encoding: "gzip").ReadNextAsync(Token).AsTask());
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("gzip", error.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_compressed_frame_that_is_not_gzip_is_INTERNAL()
     {

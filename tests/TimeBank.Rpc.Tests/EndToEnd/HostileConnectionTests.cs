@@ -187,6 +187,20 @@ public sealed class HostileConnectionTests(GrpcTestServer server) : IClassFixtur
         await AssertStillServingAsync();
     }
 
+    [Fact]
+    public async Task A_gzip_bomb_is_refused_from_what_it_decompresses_to_and_others_are_served()
+    {
+        using var raw = server.CreateRawClient();
+        var bomb = Frames.Gzip(new HealthCheckRequest { Service = new string('a', 16 * 1024 * 1024) }.ToByteArray()); // 16 MiB in ~16 KiB
+
+        var response = await raw.PostAsync(TestService.Echo.FullName, Frames.Build(1, bomb), "application/grpc", ("grpc-encoding", "gzip"));
+
+        Assert.True(bomb.Length < 64 * 1024, $"{bomb.Length} bytes");
+        Assert.Equal(8, response.GrpcStatus); // RESOURCE_EXHAUSTED once past 4 MiB decompressed, not after 16
+        Assert.Empty(response.Body);
+        await AssertStillServingAsync();
+    }
+
     private async Task AssertStillServingAsync()
     {
         using var channel = server.CreateChannel();

@@ -28,6 +28,13 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     /// An apply that changed nothing writes nothing (its answer follows from the state, so a retry gets it
     /// again without a record).
     /// </summary>
+    /// <remarks>
+    /// The request id is checked optimistically, as a unique key is: a new id (nearly every call) costs no
+    /// read, because its record is inserted in the same transaction as the change and the store refuses a
+    /// second record for the same caller and id. Only an answer that writes nothing (a failure, or a call
+    /// that found nothing to change) looks the id up first, since a retry must get the first answer even
+    /// when the state has moved on since (a retried debit must not now fail for want of balance).
+    /// </remarks>
     /// <param name="operation">The operation's name, part of the idempotency check (by default the calling method).</param>
     protected async Task<Result<T>> MutateAsync<TCommand, T>(
         RequestKey request, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "")
@@ -36,26 +43,18 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         ArgumentNullException.ThrowIfNull(apply);
         var target = GrainId.ToString();
         var fingerprint = Fingerprint(operation, command);
-        if (await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier)
-        {
-            return Replay<T>(earlier, request, operation, target, fingerprint);
-        }
-
         var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()));
         var result = apply(command, changes);
-        if (!result.Succeeded)
+        if (!result.Succeeded || !changes.StateChanged)
         {
             if (changes.StateChanged)
             {
                 DiscardAfterTurn();
             }
 
-            return result;
-        }
-
-        if (!changes.StateChanged)
-        {
-            return result;
+            return await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier
+                ? Replay<T>(earlier, request, operation, target, fingerprint)
+                : result;
         }
 
         var journal = ToJournal(changes, request, fingerprint);
@@ -67,8 +66,9 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         }
         catch (DuplicateRequestException)
         {
-            // Another write with this caller's id committed first (a retry racing its original on another
-            // activation or process, or the id reused elsewhere). This activation is already discarded.
+            // This caller's id is already recorded: a retry of a call that was answered (or is racing its
+            // original on another activation or process), or the id reused. Nothing of this write is stored
+            // and this activation is already discarded; the first answer decides.
             var winner = await FindRequestAsync(request.CallerKeyId, request.RequestId)
                 ?? throw new StaleStateException($"Request '{request.RequestId}' collided with a write that did not commit; retry.");
             return Replay<T>(winner, request, operation, target, fingerprint);

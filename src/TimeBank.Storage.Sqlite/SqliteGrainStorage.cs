@@ -19,6 +19,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
     private readonly SqliteWriteCommands _commands;
     private readonly GroupCommitQueue _queue;
     private readonly Task _writerLoop;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly SqliteApiKeys _keys;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -34,6 +35,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
         _queue = new GroupCommitQueue("SQLite", options.MaxBatchSize, options.BatchWindow, clock);
         _keys = new SqliteApiKeys(connectionString);
         _writerLoop = Task.Run(RunWriterAsync);
+        _checkpointer = new SqliteCheckpointer(connectionString, options.CheckpointInterval, clock, logger);
     }
 
     public string Name => "sqlite";
@@ -49,6 +51,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
         if (options.MaxBatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchSize must be at least 1.");
+        }
+
+        if (options.WalAutoCheckpointPages < 1 || options.CheckpointInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "WalAutoCheckpointPages must be at least 1 and CheckpointInterval not negative.");
         }
 
         if (options.Synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
@@ -73,6 +80,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
             await writer.OpenAsync(cancellationToken);
             await ExecuteAsync(writer, "PRAGMA journal_mode=WAL;", cancellationToken);
             await ExecuteAsync(writer, $"PRAGMA synchronous={options.Synchronous};", cancellationToken);
+            await ExecuteAsync(writer, $"PRAGMA wal_autocheckpoint={options.WalAutoCheckpointPages};", cancellationToken);
             var applied = await SqliteSchema.MigrateAsync(writer, cancellationToken);
             StorageLog.SchemaReady(logger, "sqlite", fullPath, applied.Count);
         }
@@ -154,6 +162,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
     {
         _queue.Complete();
         await _writerLoop.ConfigureAwait(false);
+        await _checkpointer.DisposeAsync();
         _commands.Dispose();
         await _writer.DisposeAsync();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

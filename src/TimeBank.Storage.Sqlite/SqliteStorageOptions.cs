@@ -22,4 +22,17 @@ public sealed class SqliteStorageOptions
     /// <c>NORMAL</c> is faster but a power cut may lose the last commits (never corrupt the file).
     /// </summary>
     public string Synchronous { get; init; } = "FULL";
+
+    /// <summary>
+    /// How often a background connection copies the WAL into the database file (a passive checkpoint, which
+    /// blocks nobody). Zero leaves checkpoints to the writer alone.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The WAL size, in 4 KiB pages, at which the writer checkpoints inside its commit (SQLite's
+    /// <c>wal_autocheckpoint</c>; its default is 1,000). It bounds the WAL when the background checkpoint
+    /// cannot catch up with a writer that never pauses.
+    /// </summary>
+    public int WalAutoCheckpointPages { get; init; } = 32_000;
 }

@@ -42,6 +42,33 @@ public sealed class SqliteStorageTests
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_background_checkpoint_copies_committed_pages_into_the_database_file_without_the_writer(bool background)
+    {
+        // 300 writes of 8 KiB state land in the WAL (2.4 MB); the writer's own checkpoint only starts at
+        // 32,000 WAL pages, so only the background one can move them into the database file.
+        var path = StorageProviders.NewSqlitePath();
+        var options = new SqliteStorageOptions
+        {
+            DatabasePath = path,
+            CheckpointInterval = background ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero,
+        };
+        await using var storage = await SqliteGrainStorage.OpenAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+        var payload = new byte[8 * 1024];
+        Random.Shared.NextBytes(payload);
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => storage.WriteStateAsync(new StateWrite($"volunteer/{i}", 0, payload, StateWrite.NoJournal), TestContext.Current.CancellationToken)));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(background ? 20 : 2);
+        while (new FileInfo(path).Length < 2_400_000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(background, new FileInfo(path).Length >= 2_400_000);
+    }
+
     [Fact]
     public async Task What_was_acknowledged_is_there_after_the_store_is_closed_and_reopened()
     {

@@ -15,4 +15,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(4, LogLevel.Warning, "Storage {Provider}: a batch of {Count} write(s) hit {SqlState}; committing each write alone to isolate it.")]
     public static partial void BatchIsolated(ILogger logger, string provider, int count, string sqlState);
+
+    [LoggerMessage(5, LogLevel.Warning, "Storage {Provider}: a background checkpoint failed; the writer's own checkpoint still bounds the log.")]
+    public static partial void CheckpointFailed(ILogger logger, string provider, Exception exception);
 }

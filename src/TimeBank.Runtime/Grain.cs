@@ -9,8 +9,6 @@ namespace TimeBank.Runtime;
 public abstract class Grain
 {
     private Activation? _activation;
-    private ActivationGrainFactory? _factory;
-    private bool _deactivateOnIdle;
 
     protected GrainId GrainId => Activation.Id;
 
@@ -18,7 +16,8 @@ public abstract class Grain
     /// References obtained here know which grain calls through them: such calls get a response timeout,
     /// and a call that would wait on itself (A calls B while B waits for A) is refused at once.
     /// </summary>
-    protected IGrainFactory GrainFactory => _factory ??= new ActivationGrainFactory(Activation);
+    /// <remarks>The activation is the factory: no extra object or field per activation (idle memory is a design target).</remarks>
+    protected IGrainFactory GrainFactory => Activation;
 
     protected TimeProvider Clock => Activation.Host.Clock;
 
@@ -31,12 +30,12 @@ public abstract class Grain
     public virtual Task OnDeactivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>True when the activation should go away as soon as it is idle (nothing worth keeping in memory).</summary>
-    internal virtual bool DeactivatesWhenIdle => _deactivateOnIdle;
+    internal virtual bool DeactivatesWhenIdle => Activation.DeactivateOnIdleRequested;
 
     internal void Bind(Activation activation) => _activation = activation;
 
     /// <summary>Deactivates this activation once the current turn ends and no call waits (as Orleans' DeactivateOnIdle).</summary>
-    protected void DeactivateOnIdle() => _deactivateOnIdle = true;
+    protected void DeactivateOnIdle() => Activation.DeactivateOnIdleRequested = true;
 
     internal virtual Task LoadStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

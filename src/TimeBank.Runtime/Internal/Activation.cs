@@ -9,7 +9,7 @@ namespace TimeBank.Runtime.Internal;
 /// Locks on itself: the class is internal and sealed, so nothing else can take this monitor, and an idle
 /// activation stays one object smaller (memory per idle activation is a design target).
 /// </remarks>
-internal sealed class Activation
+internal sealed class Activation : IGrainFactory
 {
     private Queue<IWorkItem>? _queue;
     private Grain? _grain;
@@ -31,6 +31,12 @@ internal sealed class Activation
     public GrainId Id { get; }
 
     public GrainRegistration Registration { get; }
+
+    /// <summary>Set by the grain (<see cref="Grain.DeactivateOnIdle"/>); kept here, in the padding beside the other flags.</summary>
+    public bool DeactivateOnIdleRequested { get; set; }
+
+    /// <summary>The factory the grain sees: its references carry this activation as their origin, for call timeouts and cycle checks.</summary>
+    TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(string key) => Host.GetGrain<TGrainInterface>(key, this);
 
     /// <summary>Loads state and runs <see cref="Grain.OnActivateAsync"/>; calls queue behind it.</summary>
     public void Start() => _ = ActivateAsync();

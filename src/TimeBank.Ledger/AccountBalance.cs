@@ -17,18 +17,10 @@ public sealed class AccountBalance
     /// <summary>Balance of a credit-normal account (a volunteer's hours or points): credits less debits.</summary>
     public long CreditBalance => checked(CreditsPosted - DebitsPosted);
 
-    /// <summary>What a credit-normal account can still spend: posted balance less pending debits.</summary>
+    /// <summary>What a credit-normal account can still spend: posted balance less pending debits (holds).</summary>
     public long AvailableCredit => checked(CreditsPosted - DebitsPosted - DebitsPending);
 
-    public void PostCredit(long amount)
-    {
-        Amounts.EnsurePositive(amount);
-        CreditsPosted = checked(CreditsPosted + amount);
-    }
+    public AccountBalance Copy() => new() { DebitsPosted = DebitsPosted, CreditsPosted = CreditsPosted, DebitsPending = DebitsPending, CreditsPending = CreditsPending };
 
-    public void PostDebit(long amount)
-    {
-        Amounts.EnsurePositive(amount);
-        DebitsPosted = checked(DebitsPosted + amount);
-    }
+    public override string ToString() => $"debits {DebitsPosted} (+{DebitsPending} pending), credits {CreditsPosted} (+{CreditsPending} pending)";
 }

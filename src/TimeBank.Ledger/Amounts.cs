@@ -6,6 +6,12 @@ public static class Amounts
     /// <summary>One deposit of service time covers at most one day.</summary>
     public const long MaxMinutesPerDeposit = 24 * 60;
 
+    /// <summary>
+    /// The largest amount one transfer may move on any ledger (10^15: ten trillion yuan in fen). Anything
+    /// larger is a typo or an attack, and keeping amounts this far below 2^63 keeps sums of many of them exact.
+    /// </summary>
+    public const long MaxTransferAmount = 1_000_000_000_000_000;
+
     /// <summary>Highest points-per-hour rate a community may set.</summary>
     public const long MaxPointsPerHour = 10_000;
 

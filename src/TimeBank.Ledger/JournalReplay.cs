@@ -1,52 +1,51 @@
 namespace TimeBank.Ledger;
 
 /// <summary>
-/// Replays transfers into per-account balances. The conservation checks use it: every balance a grain
-/// holds must equal its journal replayed, and per ledger the net of all accounts is zero.
+/// Replays a journal's transfers, in order, into a book that tracks every account. The conservation checks
+/// use it: every balance a grain holds must equal its journal replayed, and per ledger the debits of all
+/// accounts equal their credits, posted and pending alike.
 /// </summary>
 public sealed class JournalReplay
 {
-    private readonly Dictionary<string, AccountBalance> _accounts = new(StringComparer.Ordinal);
-    private readonly Dictionary<LedgerKind, (long Debits, long Credits)> _ledgers = [];
+    private readonly Book _book = Book.TrackingEverything();
 
-    public IReadOnlyDictionary<string, AccountBalance> Accounts => _accounts;
+    public IEnumerable<KeyValuePair<string, TrackedAccount>> Accounts => _book.Accounts;
 
+    /// <summary>Applies one transfer as of its own time; a journal the rules would have refused is corrupt.</summary>
     public void Apply(Transfer transfer)
     {
-        Account(transfer.DebitAccount).PostDebit(transfer.Amount);
-        Account(transfer.CreditAccount).PostCredit(transfer.Amount);
-        _ledgers.TryGetValue(transfer.Ledger, out var totals);
-        _ledgers[transfer.Ledger] = (checked(totals.Debits + transfer.Amount), checked(totals.Credits + transfer.Amount));
+        ArgumentNullException.ThrowIfNull(transfer);
+        var result = _book.Apply(transfer, transfer.Timestamp);
+        if (result != TransferResult.Ok)
+        {
+            throw new InvalidDataException($"Transfer '{transfer.Id}' does not replay: {result}.");
+        }
     }
 
-    public long CreditBalanceOf(string account) => _accounts.TryGetValue(account, out var balance) ? balance.CreditBalance : 0;
+    public AccountBalance BalanceOf(string account) => _book.BalanceOf(account);
 
-    /// <summary>Total debits and credits on one ledger; they are equal by construction of <see cref="Apply"/>.</summary>
-    public (long Debits, long Credits) Totals(LedgerKind ledger) => _ledgers.TryGetValue(ledger, out var t) ? t : (0, 0);
+    public long CreditBalanceOf(string account) => _book.BalanceOf(account).CreditBalance;
 
-    /// <summary>Sum over all accounts on a ledger of credits less debits: zero when the journal balances.</summary>
-    public long NetOf(LedgerKind ledger, Func<string, LedgerKind> ledgerOfAccount)
+    /// <summary>
+    /// Per ledger, the sums over all accounts of posted debits, posted credits, pending debits and pending
+    /// credits; 128-bit, so no sum of 64-bit totals can overflow.
+    /// </summary>
+    public (Int128 DebitsPosted, Int128 CreditsPosted, Int128 DebitsPending, Int128 CreditsPending) Totals(LedgerKind ledger)
     {
-        long net = 0;
-        foreach (var (name, balance) in _accounts)
+        Int128 debitsPosted = 0, creditsPosted = 0, debitsPending = 0, creditsPending = 0;
+        foreach (var (_, account) in _book.Accounts)
         {
-            if (ledgerOfAccount(name) == ledger)
+            if (account.Ledger != ledger)
             {
-                net = checked(net + balance.CreditBalance);
+                continue;
             }
+
+            debitsPosted += account.Balance.DebitsPosted;
+            creditsPosted += account.Balance.CreditsPosted;
+            debitsPending += account.Balance.DebitsPending;
+            creditsPending += account.Balance.CreditsPending;
         }
 
-        return net;
-    }
-
-    private AccountBalance Account(string name)
-    {
-        if (!_accounts.TryGetValue(name, out var balance))
-        {
-            balance = new AccountBalance();
-            _accounts.Add(name, balance);
-        }
-
-        return balance;
+        return (debitsPosted, creditsPosted, debitsPending, creditsPending);
     }
 }

@@ -11,4 +11,10 @@ public enum TransferCode
     Allocation = 6,
     Payout = 7,
     Reversal = 8,
+
+    /// <summary>Hours given in return for a service received from another volunteer.</summary>
+    Exchange = 9,
+
+    /// <summary>A hold that lapsed unposted, voided by the system.</summary>
+    Expiry = 10,
 }

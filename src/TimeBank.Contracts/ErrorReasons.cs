@@ -49,6 +49,35 @@ public static class ErrorReasons
     public static readonly ErrorReason VolunteerIdTaken = new(
         "VOLUNTEER_ID_TAKEN", StatusCode.AlreadyExists, "Volunteer '{volunteer_id}' is already registered with another name or community.");
 
+    // The ledger's rules (see TimeBank.Ledger.TransferResult).
+    public static readonly ErrorReason InsufficientHours = new(
+        "INSUFFICIENT_HOURS", StatusCode.FailedPrecondition,
+        "{account} has {available} minutes available (limit {limit} below zero); {amount} asked.");
+
+    public static readonly ErrorReason InsufficientPoints = new(
+        "INSUFFICIENT_POINTS", StatusCode.FailedPrecondition, "{account} has {available} points available; {amount} asked.");
+
+    public static readonly ErrorReason InsufficientFunds = new(
+        "INSUFFICIENT_FUNDS", StatusCode.FailedPrecondition, "{account} has {available} available; {amount} asked.");
+
+    public static readonly ErrorReason AmountOverflow = new(
+        "AMOUNT_OVERFLOW", StatusCode.FailedPrecondition, "{account} cannot take {amount} more: its totals would overflow.");
+
+    public static readonly ErrorReason HoldNotFound = new(
+        "HOLD_NOT_FOUND", StatusCode.NotFound, "Hold '{hold_id}' does not exist on this volunteer.", "hold_id");
+
+    public static readonly ErrorReason HoldAlreadyPosted = new(
+        "HOLD_ALREADY_POSTED", StatusCode.FailedPrecondition, "Hold '{hold_id}' was already posted.", "hold_id");
+
+    public static readonly ErrorReason HoldAlreadyVoided = new(
+        "HOLD_ALREADY_VOIDED", StatusCode.FailedPrecondition, "Hold '{hold_id}' was already voided or lapsed.", "hold_id");
+
+    public static readonly ErrorReason HoldExpired = new(
+        "HOLD_EXPIRED", StatusCode.FailedPrecondition, "Hold '{hold_id}' lapsed at {timeout} and can no longer be posted.", "hold_id");
+
+    public static readonly ErrorReason AmountExceedsHold = new(
+        "AMOUNT_EXCEEDS_HOLD", StatusCode.FailedPrecondition, "Hold '{hold_id}' reserved {held}; {amount} cannot be posted from it.", "amount");
+
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
         "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",

@@ -31,4 +31,11 @@ public interface IGrainStorage : IAsyncDisposable
 
     /// <summary>A grain's journal rows with <see cref="JournalEntry.Sequence"/> greater than <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every grain's journal, ordered by grain id then sequence, starting after (<paramref name="afterGrainId"/>,
+    /// <paramref name="afterSequence"/>) (use "" and 0 to start): a walk over the whole journal, a page at a time,
+    /// for verification and audits.
+    /// </summary>
+    Task<IReadOnlyList<GrainJournalEntry>> ReadAllJournalAsync(string afterGrainId, long afterSequence, int limit, CancellationToken cancellationToken = default);
 }

@@ -33,8 +33,10 @@ internal static class PostgresBatchCommit
         """;
 
     private const string JournalSql = """
-        INSERT INTO journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash, actor_key_id)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[], $12::timestamptz[], $13::bytea[], $14::text[])
+        INSERT INTO journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash, actor_key_id,
+                             kind, pending_id, timeout_at, category, memo, policy_version, chain_hash)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[], $12::timestamptz[], $13::bytea[], $14::text[],
+                             $15::integer[], $16::text[], $17::timestamptz[], $18::text[], $19::text[], $20::bigint[], $21::bytea[])
         """;
 
     private const string RequestsSql = """
@@ -210,6 +212,13 @@ internal static class PostgresBatchCommit
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RecordedAt.UtcDateTime).ToArray()));
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RequestHash.ToArray()).ToArray()));
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.ActorKeyId).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Kind).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.PendingId).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.TimeoutAt?.UtcDateTime).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Category).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Memo).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.PolicyVersion).ToArray()));
+        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.ChainHash.IsEmpty ? null : r.Entry.ChainHash.ToArray()).ToArray()));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 

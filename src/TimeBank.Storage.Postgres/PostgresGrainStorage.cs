@@ -147,6 +147,29 @@ public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore
     public Task RecordKeyUseAsync(IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> lastUsed, CancellationToken cancellationToken = default)
         => lastUsed is { Count: > 0 } ? _keys.RecordUseAsync(lastUsed, cancellationToken) : Task.CompletedTask;
 
+    public Task<IReadOnlyList<GrainJournalEntry>> ReadAllJournalAsync(string afterGrainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(afterGrainId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadAsync<IReadOnlyList<GrainJournalEntry>>(async () =>
+        {
+            // COLLATE "C": byte order, as SQLite and the in-memory store compare, whatever the database's collation.
+            await using var command = _dataSource.CreateCommand(
+                $"SELECT j.grain_id, {PostgresJournalColumns.Select} FROM journal AS j WHERE (j.grain_id COLLATE \"C\", j.sequence) > ($1 COLLATE \"C\", $2) ORDER BY j.grain_id COLLATE \"C\", j.sequence LIMIT $3");
+            command.Parameters.Add(new NpgsqlParameter { Value = afterGrainId });
+            command.Parameters.Add(new NpgsqlParameter { Value = afterSequence });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            var rows = new List<GrainJournalEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new GrainJournalEntry(reader.GetString(0), PostgresJournalColumns.Read(reader, offset: 1)));
+            }
+
+            return rows;
+        });
+    }
+
     /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
     internal async Task<string> ShowSettingAsync(string name, CancellationToken cancellationToken = default)
     {

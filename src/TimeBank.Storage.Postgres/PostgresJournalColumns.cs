@@ -6,7 +6,8 @@ namespace TimeBank.Storage.Postgres;
 internal static class PostgresJournalColumns
 {
     public const string Select =
-        "j.sequence, j.request_id, j.leg, j.ledger, j.debit_account, j.credit_account, j.amount, j.code, j.reference, j.balance_after, j.recorded_at, j.request_hash, j.actor_key_id";
+        "j.sequence, j.request_id, j.leg, j.ledger, j.debit_account, j.credit_account, j.amount, j.code, j.reference, j.balance_after, j.recorded_at, j.request_hash, j.actor_key_id, "
+        + "j.kind, j.pending_id, j.timeout_at, j.category, j.memo, j.policy_version, j.chain_hash";
 
     /// <param name="offset">Where the journal columns start in the row.</param>
     public static JournalEntry Read(NpgsqlDataReader reader, int offset = 0) => new(
@@ -24,5 +25,12 @@ internal static class PostgresJournalColumns
         RequestHash: reader.GetFieldValue<byte[]>(offset + 11))
     {
         ActorKeyId = reader.GetString(offset + 12),
+        Kind = reader.GetInt32(offset + 13),
+        PendingId = reader.GetString(offset + 14),
+        TimeoutAt = reader.IsDBNull(offset + 15) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 15),
+        Category = reader.GetString(offset + 16),
+        Memo = reader.GetString(offset + 17),
+        PolicyVersion = reader.GetInt64(offset + 18),
+        ChainHash = reader.IsDBNull(offset + 19) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(offset + 19),
     };
 }

@@ -64,5 +64,15 @@ internal static class PostgresMigrations
                 last_used_at timestamptz NULL
             );
             """),
+        new(4, "two-phase transfers, categories, policy versions, hash-chained journal", """
+            ALTER TABLE journal
+                ADD COLUMN kind           integer     NOT NULL DEFAULT 0,
+                ADD COLUMN pending_id     text        NOT NULL DEFAULT '',
+                ADD COLUMN timeout_at     timestamptz NULL,
+                ADD COLUMN category       text        NOT NULL DEFAULT '',
+                ADD COLUMN memo           text        NOT NULL DEFAULT '',
+                ADD COLUMN policy_version bigint      NOT NULL DEFAULT 0,
+                ADD COLUMN chain_hash     bytea       NULL;
+            """, FillsJournalChains: true),
     ];
 }

@@ -38,6 +38,11 @@ internal static class PostgresSchema
         foreach (var migration in PostgresMigrations.All.Where(m => !done.Contains(m.Version)))
         {
             await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+            if (migration.FillsJournalChains)
+            {
+                await PostgresJournalChainFill.FillAsync(connection, transaction, cancellationToken);
+            }
+
             await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", connection, transaction);
             record.Parameters.Add(new NpgsqlParameter { Value = migration.Version });
             record.Parameters.Add(new NpgsqlParameter { Value = migration.Name });

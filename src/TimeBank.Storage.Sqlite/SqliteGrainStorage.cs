@@ -146,6 +146,28 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<GrainJournalEntry>> ReadAllJournalAsync(string afterGrainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(afterGrainId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadAsync<IReadOnlyList<GrainJournalEntry>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT grain_id, {SqliteJournalColumns.Select} FROM journal WHERE (grain_id, sequence) > ($g, $s) ORDER BY grain_id, sequence LIMIT $limit";
+            command.Parameters.AddWithValue("$g", afterGrainId);
+            command.Parameters.AddWithValue("$s", afterSequence);
+            command.Parameters.AddWithValue("$limit", limit);
+            var rows = new List<GrainJournalEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new GrainJournalEntry(reader.GetString(0), SqliteJournalColumns.Read(reader, offset: 1)));
+            }
+
+            return rows;
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<StoredApiKey>> ReadAllKeysAsync(CancellationToken cancellationToken = default)
         => ReadAsync(connection => _keys.ReadAllAsync(connection, cancellationToken), cancellationToken);
 

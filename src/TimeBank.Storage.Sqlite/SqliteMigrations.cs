@@ -66,6 +66,15 @@ internal static class SqliteMigrations
                 last_used_at INTEGER NULL
             ) WITHOUT ROWID;
             """),
+        new(4, "two-phase transfers, categories, policy versions, hash-chained journal", """
+            ALTER TABLE journal ADD COLUMN kind           INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE journal ADD COLUMN pending_id     TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE journal ADD COLUMN timeout_at     INTEGER NULL;
+            ALTER TABLE journal ADD COLUMN category       TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE journal ADD COLUMN memo           TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE journal ADD COLUMN policy_version INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE journal ADD COLUMN chain_hash     BLOB    NULL;
+            """, FillsJournalChains: true),
     ];
 }
 

@@ -51,6 +51,11 @@ internal static class SqliteSchema
                 await step.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            if (migration.FillsJournalChains)
+            {
+                await SqliteJournalChainFill.FillAsync(connection, transaction, cancellationToken);
+            }
+
             await using (var record = connection.CreateCommand())
             {
                 record.Transaction = transaction;

@@ -35,8 +35,9 @@ internal sealed class SqliteWriteCommands : IDisposable
             "$id", "$payload", "$now", "$expected");
         _insertJournal = Create(
             connection,
-            $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $actor, $id)",
-            "$seq", "$req", "$leg", "$ledger", "$debit", "$credit", "$amount", "$code", "$ref", "$after", "$at", "$hash", "$actor", "$id");
+            $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $actor, $kind, $pending, $timeout, $category, $memo, $policy, $chain, $id)",
+            "$seq", "$req", "$leg", "$ledger", "$debit", "$credit", "$amount", "$code", "$ref", "$after", "$at", "$hash", "$actor",
+            "$kind", "$pending", "$timeout", "$category", "$memo", "$policy", "$chain", "$id");
         // DO NOTHING rather than a constraint error: a request id already stored is told apart from a stale
         // journal key by the row count, not by parsing which index refused the row.
         _insertRequest = Create(
@@ -159,6 +160,13 @@ internal sealed class SqliteWriteCommands : IDisposable
         p["$at"].Value = UnixMicroseconds.From(entry.RecordedAt);
         p["$hash"].Value = entry.RequestHash.ToArray();
         p["$actor"].Value = entry.ActorKeyId;
+        p["$kind"].Value = entry.Kind;
+        p["$pending"].Value = entry.PendingId;
+        p["$timeout"].Value = entry.TimeoutAt is { } timeout ? UnixMicroseconds.From(timeout) : DBNull.Value;
+        p["$category"].Value = entry.Category;
+        p["$memo"].Value = entry.Memo;
+        p["$policy"].Value = entry.PolicyVersion;
+        p["$chain"].Value = entry.ChainHash.IsEmpty ? DBNull.Value : entry.ChainHash.ToArray();
         p["$id"].Value = grainId;
         _insertJournal.ExecuteNonQuery();
     }

@@ -57,7 +57,8 @@ public sealed class GrainTestHost : IAsyncDisposable
     public GrainHost Host { get; private set; }
 
     /// <param name="lockWait">How long a write waits for a lock held by someone else before it fails (default: the provider's).</param>
-    public static async Task<GrainTestHost> StartAsync(string provider, long pointsPerHour = 10, TimeSpan? lockWait = null)
+    /// <param name="prepare">SQL run on the empty database before the storage opens it (to lay out an older schema).</param>
+    public static async Task<GrainTestHost> StartAsync(string provider, long pointsPerHour = 10, TimeSpan? lockWait = null, string? prepare = null)
     {
         var location = provider switch
         {
@@ -68,6 +69,16 @@ public sealed class GrainTestHost : IAsyncDisposable
         if (provider == "postgres" && lockWait is { } wait)
         {
             location = new Npgsql.NpgsqlConnectionStringBuilder(location) { CommandTimeout = (int)Math.Ceiling(wait.TotalSeconds) }.ConnectionString;
+        }
+
+        if (prepare is not null)
+        {
+            if (provider == "sqlite")
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(location)!);
+            }
+
+            await ExecuteSqlAsync(provider, location, prepare);
         }
 
         var storage = await OpenAsync(provider, location, lockWait);
@@ -99,6 +110,35 @@ public sealed class GrainTestHost : IAsyncDisposable
                 return new Holder(async () => { await transaction.RollbackAsync(); await postgres.DisposeAsync(); });
             default:
                 throw new NotSupportedException($"{_provider} has no lock to hold.");
+        }
+    }
+
+    /// <summary>Runs SQL on the database behind the storage, as someone with direct access to it could (to tamper, in tests).</summary>
+    public Task<int> ExecuteSqlAsync(string sql) => ExecuteSqlAsync(_provider, _location, sql);
+
+    private static async Task<int> ExecuteSqlAsync(string provider, string? location, string sql)
+    {
+        switch (provider)
+        {
+            case "sqlite":
+                await using (var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={location};Pooling=False"))
+                {
+                    await sqlite.OpenAsync();
+                    await using var command = sqlite.CreateCommand();
+                    command.CommandText = sql;
+                    return await command.ExecuteNonQueryAsync();
+                }
+
+            case "postgres":
+                await using (var postgres = new Npgsql.NpgsqlConnection(location))
+                {
+                    await postgres.OpenAsync();
+                    await using var command = new Npgsql.NpgsqlCommand(sql, postgres);
+                    return await command.ExecuteNonQueryAsync();
+                }
+
+            default:
+                throw new NotSupportedException($"{provider} has no SQL.");
         }
     }
 

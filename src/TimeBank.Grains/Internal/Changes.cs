@@ -3,36 +3,80 @@ using TimeBank.Ledger;
 namespace TimeBank.Grains.Internal;
 
 /// <summary>
-/// What one mutation changed, handed to the grain's apply step: the transfers it posts (each with the
-/// balance it left on the grain's own account) and whether it changed state at all. The grain says what
-/// happened; <see cref="TimeBankGrain{TState}"/> turns it into journal rows and one durable write.
+/// What one mutation changed, handed to the grain's apply step: the transfers it applied to its book (each
+/// becomes a journal row, with the balance it left on the grain's own account) and whether it changed state
+/// at all. The grain says what happened; <see cref="TimeBankGrain{TState}"/> turns it into journal rows and
+/// one durable write.
 /// </summary>
 public sealed class Changes
 {
-    private readonly List<PostedTransfer> _transfers = [];
+    private readonly List<AppliedTransfer> _transfers = [];
+    private readonly string _grainId;
+    private readonly long _firstSequence;
 
-    internal Changes(DateTimeOffset now)
+    internal Changes(DateTimeOffset now, string grainId, long firstSequence, string actorKeyId)
     {
         Now = now;
+        _grainId = grainId;
+        _firstSequence = firstSequence;
+        ActorKeyId = actorKeyId;
     }
 
     /// <summary>The mutation's time, already truncated to what the journal keeps, so a replay matches.</summary>
     public DateTimeOffset Now { get; }
 
-    internal IReadOnlyList<PostedTransfer> Transfers => _transfers;
+    /// <summary>The key whose call this is; every row it writes names it.</summary>
+    public string ActorKeyId { get; }
+
+    internal IReadOnlyList<AppliedTransfer> Transfers => _transfers;
 
     internal bool StateChanged { get; private set; }
 
-    /// <summary>Records one transfer leg; the state change it explains must already be made.</summary>
-    public void Post(LedgerKind ledger, string debitAccount, string creditAccount, long amount, TransferCode code, string reference, long balanceAfter)
+    /// <summary>The id the next transfer applied through this will get: <c>{grain id}#{journal sequence}</c>.</summary>
+    public string NextTransferId => TransferId(_grainId, _firstSequence + _transfers.Count);
+
+    public static string TransferId(string grainId, long sequence) => $"{grainId}#{sequence}";
+
+    /// <summary>
+    /// Applies one transfer to <paramref name="book"/> and, when the book accepts it, records it for the
+    /// journal. A refused transfer changes nothing and records nothing; the caller answers with the reason.
+    /// </summary>
+    public TransferResult Apply(Book book, Move move, long policyVersion = 0)
     {
-        _transfers.Add(new PostedTransfer(ledger, debitAccount, creditAccount, amount, code, reference, balanceAfter));
+        ArgumentNullException.ThrowIfNull(book);
+        ArgumentNullException.ThrowIfNull(move);
+        var transfer = new Transfer(
+            NextTransferId, move.Ledger, move.DebitAccount, move.CreditAccount, move.Amount, move.Code, move.Category, move.Reference,
+            ActorKeyId, Now, move.Kind, move.PendingId, move.Timeout);
+        var result = book.Apply(transfer, Now);
+        if (result != TransferResult.Ok)
+        {
+            return result;
+        }
+
+        // The balance column of a row is the grain's own side of it: a volunteer's hours after a gift it received.
+        var own = book.Tracks(move.CreditAccount) ? move.CreditAccount : move.DebitAccount;
+        _transfers.Add(new AppliedTransfer(transfer, move.Memo, book.BalanceOf(own).CreditBalance, policyVersion));
         StateChanged = true;
+        return result;
     }
 
     /// <summary>Says the state changed without any transfer (a registration, a policy).</summary>
     public void StateWasChanged() => StateChanged = true;
 
-    internal sealed record PostedTransfer(
-        LedgerKind Ledger, string DebitAccount, string CreditAccount, long Amount, TransferCode Code, string Reference, long BalanceAfter);
+    internal sealed record AppliedTransfer(Transfer Transfer, string Memo, long BalanceAfter, long PolicyVersion);
 }
+
+/// <summary>A transfer as a grain asks for it; <see cref="Changes"/> gives it its id, time and actor.</summary>
+public sealed record Move(
+    LedgerKind Ledger,
+    string DebitAccount,
+    string CreditAccount,
+    long Amount,
+    TransferCode Code,
+    string Reference,
+    string Category = "",
+    string Memo = "",
+    TransferKind Kind = TransferKind.Posted,
+    string? PendingId = null,
+    DateTimeOffset? Timeout = null);

@@ -43,7 +43,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         ArgumentNullException.ThrowIfNull(apply);
         var target = GrainId.ToString();
         var fingerprint = Fingerprint(operation, command);
-        var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()));
+        var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()), target, State.JournalSequence + 1, request.CallerKeyId);
         var result = apply(command, changes);
         if (!result.Succeeded || !changes.StateChanged)
         {
@@ -57,7 +57,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
                 : result;
         }
 
-        var journal = ToJournal(changes, request, fingerprint);
+        var journal = await ToJournalAsync(changes, request, fingerprint);
         var record = new RequestRecord(
             request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(result.Value, Json), changes.Now);
         try
@@ -99,32 +99,65 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         return hash.GetHashAndReset();
     }
 
-    private List<JournalEntry> ToJournal(Changes changes, RequestKey request, byte[] fingerprint)
+    private async Task<List<JournalEntry>> ToJournalAsync(Changes changes, RequestKey request, byte[] fingerprint)
     {
         var rows = new List<JournalEntry>(changes.Transfers.Count);
         for (var leg = 0; leg < changes.Transfers.Count; leg++)
         {
-            var posted = changes.Transfers[leg];
-            var transfer = Transfer.Create(
-                request.RequestId, leg, posted.Ledger, posted.DebitAccount, posted.CreditAccount, posted.Amount, posted.Code, posted.Reference, changes.Now);
+            var (transfer, memo, balanceAfter, policyVersion) = changes.Transfers[leg];
             rows.Add(new JournalEntry(
-                Sequence: ++State.JournalSequence,
-                RequestId: transfer.RequestId,
-                Leg: transfer.Leg,
+                Sequence: State.JournalSequence + 1 + leg,
+                RequestId: request.RequestId,
+                Leg: leg,
                 Ledger: (int)transfer.Ledger,
                 DebitAccount: transfer.DebitAccount,
                 CreditAccount: transfer.CreditAccount,
                 Amount: transfer.Amount,
                 Code: (int)transfer.Code,
                 Reference: transfer.Reference,
-                BalanceAfter: posted.BalanceAfter,
+                BalanceAfter: balanceAfter,
                 RecordedAt: transfer.Timestamp,
                 RequestHash: fingerprint)
             {
-                ActorKeyId = request.CallerKeyId,
+                ActorKeyId = transfer.ActorKeyId,
+                Kind = (int)transfer.Kind,
+                PendingId = transfer.PendingId ?? "",
+                TimeoutAt = transfer.Timeout,
+                Category = transfer.Category,
+                Memo = memo,
+                PolicyVersion = policyVersion,
             });
         }
 
+        if (rows.Count > 0)
+        {
+            var head = await ChainHeadAsync();
+            State.JournalHash = JournalChain.Link(head, GrainId.ToString(), rows).ToArray();
+            State.JournalSequence += rows.Count;
+        }
+
         return rows;
+    }
+
+    /// <summary>
+    /// The hash the next row chains to. State written before the journal was chained has none; its last row
+    /// got its hash from the migration, so it is read once from there.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>> ChainHeadAsync()
+    {
+        if (State.JournalSequence == 0)
+        {
+            return JournalChain.Genesis;
+        }
+
+        if (State.JournalHash is { Length: JournalChain.HashLength } head)
+        {
+            return head;
+        }
+
+        var last = await ReadJournalAsync(State.JournalSequence - 1, 1);
+        return last is [{ ChainHash.Length: JournalChain.HashLength } row] && row.Sequence == State.JournalSequence
+            ? row.ChainHash
+            : throw new InvalidDataException($"The journal of '{GrainId}' has no chained row {State.JournalSequence} to continue from.");
     }
 }

@@ -53,14 +53,22 @@ public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain
         return await MutateAsync(command.Request, command, Result<DepositReceipt> (c, changes) =>
         {
             var points = Amounts.PointsForMinutes(c.Minutes, options.PointsPerHour);
-            State.Hours.PostCredit(c.Minutes);
-            changes.Post(LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId), AccountNames.VolunteerHours(VolunteerId),
-                c.Minutes, TransferCode.Service, c.ActivityId, State.Hours.CreditBalance);
+            var book = Book();
+            var hours = new Move(LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId), AccountNames.VolunteerHours(VolunteerId),
+                c.Minutes, TransferCode.Service, c.ActivityId);
+            if (changes.Apply(book, hours) is not TransferResult.Ok and var refused)
+            {
+                return LedgerFailures.Of(refused, book, hours);
+            }
+
             if (points > 0)
             {
-                State.Points.PostCredit(points);
-                changes.Post(LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId), AccountNames.VolunteerPoints(VolunteerId),
-                    points, TransferCode.Service, c.ActivityId, State.Points.CreditBalance);
+                var credit = new Move(LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId), AccountNames.VolunteerPoints(VolunteerId),
+                    points, TransferCode.Service, c.ActivityId);
+                if (changes.Apply(book, credit) is not TransferResult.Ok and var refusedPoints)
+                {
+                    return LedgerFailures.Of(refusedPoints, book, credit);
+                }
             }
 
             return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now);
@@ -116,6 +124,15 @@ public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain
             ? Failure.Of(ErrorReasons.MinutesTooLarge, ("minutes", command.Minutes), ("max", Amounts.MaxMinutesPerDeposit))
             : null;
     }
+
+    /// <summary>This volunteer's two accounts and holds as a book (changed in place).</summary>
+    private Book Book() => new(
+        new Dictionary<string, TrackedAccount>(StringComparer.Ordinal)
+        {
+            [AccountNames.VolunteerHours(VolunteerId)] = new(LedgerKind.Hours, State.Hours, Limit: 0),
+            [AccountNames.VolunteerPoints(VolunteerId)] = new(LedgerKind.Points, State.Points, Limit: 0),
+        },
+        State.Pending);
 
     private VolunteerProfile Profile() => new(VolunteerId, State.DisplayName, State.CommunityId, State.RegisteredAt);
 }

@@ -20,4 +20,9 @@ public sealed class VolunteerState : IJournaledState
 
     /// <summary>Sequence of the last journal row this volunteer wrote; the next row takes the one after.</summary>
     public long JournalSequence { get; set; }
+
+    public byte[] JournalHash { get; set; } = [];
+
+    /// <summary>Pending transfers on this volunteer's accounts (holds), by id, with how each ended.</summary>
+    public Dictionary<string, PendingTransfer> Pending { get; set; } = new(StringComparer.Ordinal);
 }

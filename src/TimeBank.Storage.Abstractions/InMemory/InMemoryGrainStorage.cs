@@ -98,6 +98,23 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
         }
     }
 
+    public Task<IReadOnlyList<GrainJournalEntry>> ReadAllJournalAsync(string afterGrainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(afterGrainId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<GrainJournalEntry> page = _journals
+                .Where(j => string.CompareOrdinal(j.Key, afterGrainId) >= 0)
+                .OrderBy(j => j.Key, StringComparer.Ordinal)
+                .SelectMany(j => j.Value.OrderBy(e => e.Sequence).Select(e => new GrainJournalEntry(j.Key, e)))
+                .Where(r => string.CompareOrdinal(r.GrainId, afterGrainId) > 0 || r.Entry.Sequence > afterSequence)
+                .Take(limit)
+                .ToArray();
+            return Task.FromResult(page);
+        }
+    }
+
     public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)

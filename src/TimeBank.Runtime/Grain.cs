@@ -29,9 +29,6 @@ public abstract class Grain
     /// <summary>Called when the activation is collected for idleness or the host stops.</summary>
     public virtual Task OnDeactivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>True when the activation should go away as soon as it is idle (nothing worth keeping in memory).</summary>
-    internal virtual bool DeactivatesWhenIdle => Activation.DeactivateOnIdleRequested;
-
     internal void Bind(Activation activation) => _activation = activation;
 
     /// <summary>Deactivates this activation once the current turn ends and no call waits (as Orleans' DeactivateOnIdle).</summary>

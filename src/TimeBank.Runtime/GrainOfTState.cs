@@ -27,8 +27,6 @@ public abstract class Grain<TState> : Grain
     /// </summary>
     protected virtual bool KeepActivationWithoutState => false;
 
-    internal override bool DeactivatesWhenIdle => base.DeactivatesWhenIdle || (_version == 0 && !KeepActivationWithoutState);
-
     /// <summary>Writes the state and the journal rows that explain the change, atomically and durably.</summary>
     /// <exception cref="StaleStateException">Another writer changed the state first; the activation is discarded.</exception>
     /// <exception cref="StorageUnavailableException">The database did not commit; the activation is discarded.</exception>
@@ -44,6 +42,7 @@ public abstract class Grain<TState> : Grain
             // learns the outcome by retrying with the same request id.
             _version = await host.Storage.WriteStateAsync(
                 new StateWrite(GrainId.ToString(), _version, payload, journal ?? StateWrite.NoJournal) { Request = request }, CancellationToken.None);
+            Activation.Stateless = false;
         }
         catch
         {
@@ -77,5 +76,8 @@ public abstract class Grain<TState> : Grain
             State = host.Serializer.Deserialize<TState>(stored.Payload.Span);
             _version = stored.Version;
         }
+
+        // Read once here, so the end of every turn checks a field rather than asking the grain.
+        Activation.Stateless = _version == 0 && !KeepActivationWithoutState;
     }
 }

@@ -35,6 +35,12 @@ internal sealed class Activation : IGrainFactory
     /// <summary>Set by the grain (<see cref="Grain.DeactivateOnIdle"/>); kept here, in the padding beside the other flags.</summary>
     public bool DeactivateOnIdleRequested { get; set; }
 
+    /// <summary>
+    /// The grain's state was never written and it keeps nothing else worth memory (a lookup of an unknown
+    /// id): the activation goes as soon as it is idle. Set by <see cref="Grain{TState}"/>.
+    /// </summary>
+    public bool Stateless { get; set; }
+
     /// <summary>The factory the grain sees: its references carry this activation as their origin, for call timeouts and cycle checks.</summary>
     TGrainInterface IGrainFactory.GetGrain<TGrainInterface>(string key) => Host.GetGrain<TGrainInterface>(key, this);
 
@@ -212,7 +218,7 @@ internal sealed class Activation : IGrainFactory
             }
 
             _busy = false;
-            if (afterCall && _grain is { DeactivatesWhenIdle: true })
+            if (afterCall && (DeactivateOnIdleRequested || Stateless))
             {
                 // A call racing this finds the activation gone and makes a fresh one, as after a discard.
                 _status = ActivationStatus.Gone;

@@ -9,8 +9,9 @@ Every call sends an API key as `authorization: Bearer <key>`. The server's first
 to <data folder>/admin.key (readable only by the user running it); run this from the folder you ran the
 server in, or pass the key in TIMEBANK_KEY.
 
-Generates Python stubs from protos/ into a temporary folder, registers a volunteer, deposits 90 minutes of
-service twice with the same request id (the retry changes nothing), and prints the balance.
+Generates Python stubs from protos/ into a temporary folder, creates a community (with the admin key),
+registers a volunteer in it, deposits 90 minutes of service twice with the same request id (the retry
+changes nothing), and prints the balance.
 """
 import importlib
 import os
@@ -30,12 +31,20 @@ auth = [("authorization", f"Bearer {key}")]
 protos = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protos")
 out = tempfile.mkdtemp(prefix="timebank-first-call-")
 well_known = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-protoc.main(["protoc", f"-I{protos}", f"-I{well_known}", f"--python_out={out}", f"--grpc_python_out={out}", "timebank/v1/volunteer.proto"])
+protoc.main(["protoc", f"-I{protos}", f"-I{well_known}", f"--python_out={out}", f"--grpc_python_out={out}", "timebank/v1/volunteer.proto", "timebank/v1/community.proto"])
 sys.path.insert(0, out)
 v1 = importlib.import_module("timebank.v1.volunteer_pb2")
 v1_grpc = importlib.import_module("timebank.v1.volunteer_pb2_grpc")
+communities_pb2 = importlib.import_module("timebank.v1.community_pb2")
+communities_grpc = importlib.import_module("timebank.v1.community_pb2_grpc")
 
 with grpc.insecure_channel(address) as channel:
+    communities = communities_grpc.CommunityServiceStub(channel)
+    community = communities.CreateCommunity(
+        communities_pb2.CreateCommunityRequest(request_id="first-call-community", community_id="riverside", display_name="Riverside"), timeout=10, metadata=auth)
+    print("community:", community.community.community_id, "created" if community.created else "already there",
+          f"({community.community.policy.points_per_hour} points per hour)")
+
     volunteers = v1_grpc.VolunteerServiceStub(channel)
     registered = volunteers.RegisterVolunteer(
         v1.RegisterVolunteerRequest(request_id=str(uuid.uuid4()), volunteer_id="ana", display_name="Ana Li", community_id="riverside"), timeout=10, metadata=auth)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using TimeBank.Grains;
+using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Runtime;
 using TimeBank.Storage;
@@ -61,6 +62,7 @@ internal static class DurableDeposits
         await using var storage = await OpenAsync(provider, postgres, maxBatchSize, window);
         await using var host = new GrainHost(storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero })
             .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        await host.GetGrain<ICommunityGrain>("riverside").CreateCommunityAsync(new CreateCommunity(new RequestKey(CallerKeyId, "create-riverside"), "Riverside", Policy: null));
         for (var v = 0; v < volunteers; v++)
         {
             await host.GetGrain<IVolunteerGrain>($"v{v}").RegisterVolunteerAsync(new RegisterVolunteer(new RequestKey(CallerKeyId, $"register-{v}"), $"Volunteer {v}", "riverside"));

@@ -40,9 +40,40 @@ public static class ErrorReasons
         "MINUTES_NOT_POSITIVE", StatusCode.InvalidArgument, "minutes must be positive; got {minutes}.", "minutes");
 
     public static readonly ErrorReason MinutesTooLarge = new(
-        "MINUTES_TOO_LARGE", StatusCode.InvalidArgument, "minutes must be at most {max} (one day) per deposit; got {minutes}.", "minutes");
+        "MINUTES_TOO_LARGE", StatusCode.InvalidArgument, "minutes must be at most {max} per deposit (the community's policy); got {minutes}.", "minutes");
+
+    // Community policy.
+    public static readonly ErrorReason PointsPerHourOutOfRange = new(
+        "POINTS_PER_HOUR_OUT_OF_RANGE", StatusCode.InvalidArgument, "points_per_hour must be 0 to {max}; got {value}.", "policy.points_per_hour");
+
+    public static readonly ErrorReason TooManyCategories = new(
+        "TOO_MANY_CATEGORIES", StatusCode.InvalidArgument, "A community may add at most {max} categories of its own; got {count}.", "policy.categories");
+
+    public static readonly ErrorReason InvalidCategory = new(
+        "INVALID_CATEGORY", StatusCode.InvalidArgument, "Category '{value}' is not allowed: {problem}.", "policy.categories");
+
+    public static readonly ErrorReason MaxMinutesOutOfRange = new(
+        "MAX_MINUTES_OUT_OF_RANGE", StatusCode.InvalidArgument, "max_minutes_per_deposit must be 1 to {max}; got {value}.", "policy.max_minutes_per_deposit");
+
+    public static readonly ErrorReason CreditLimitOutOfRange = new(
+        "CREDIT_LIMIT_OUT_OF_RANGE", StatusCode.InvalidArgument, "hours_credit_limit_minutes must be 0 to {max}; got {value}.", "policy.hours_credit_limit_minutes");
+
+    public static readonly ErrorReason HoldExpiryOutOfRange = new(
+        "HOLD_EXPIRY_OUT_OF_RANGE", StatusCode.InvalidArgument, "hold_expiry must be 1 minute to 30 days; got {value}.", "policy.hold_expiry");
+
+    public static readonly ErrorReason PolicyMissing = new(
+        "POLICY_MISSING", StatusCode.InvalidArgument, "policy is required: the whole policy the community is to have.", "policy");
+
+    public static readonly ErrorReason UnknownCategory = new(
+        "UNKNOWN_CATEGORY", StatusCode.InvalidArgument, "Category '{value}' is not one of the community's categories.", "category");
 
     // State.
+    public static readonly ErrorReason CommunityNotFound = new(
+        "COMMUNITY_NOT_FOUND", StatusCode.NotFound, "Community '{community_id}' does not exist.");
+
+    public static readonly ErrorReason CommunityIdTaken = new(
+        "COMMUNITY_ID_TAKEN", StatusCode.AlreadyExists, "Community '{community_id}' already exists with another display name.");
+
     public static readonly ErrorReason VolunteerNotFound = new(
         "VOLUNTEER_NOT_FOUND", StatusCode.NotFound, "Volunteer '{volunteer_id}' is not registered.");
 

@@ -1,3 +1,4 @@
+using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Runtime;
 
@@ -11,7 +12,8 @@ public static class GrainHostExtensions
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(options));
+        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain());
+        host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options));
         return host;
     }
 }

@@ -4,7 +4,7 @@ namespace TimeBank.Grains;
 
 public sealed class TimeBankGrainOptions
 {
-    /// <summary>Points a volunteer earns per hour of service (until communities set their own policy).</summary>
+    /// <summary>Points per hour of service in the default policy a new community gets when created without one.</summary>
     public long PointsPerHour { get; set; } = 10;
 
     public void Validate()

@@ -1,3 +1,4 @@
+using TimeBank.Grains.Communities;
 using TimeBank.Runtime;
 using TimeBank.Storage;
 using TimeBank.Storage.InMemory;
@@ -11,6 +12,9 @@ namespace TimeBank.Grains.Tests;
 public sealed class GrainTestHost : IAsyncDisposable
 {
     public static readonly TheoryData<string> Providers = ["memory", "sqlite", "postgres"];
+
+    /// <summary>The communities every test host has, created with the default policy (volunteers register only into one that exists).</summary>
+    public static readonly IReadOnlyList<string> Communities = ["riverside", "hillside", "old-town", "c"];
 
     /// <summary>Each case once per provider: the provider comes first in every row.</summary>
     public static TheoryData<string, T1, T2, T3, T4> OnEveryProvider<T1, T2, T3, T4>(params (T1, T2, T3, T4)[] cases)
@@ -82,7 +86,15 @@ public sealed class GrainTestHost : IAsyncDisposable
         }
 
         var storage = await OpenAsync(provider, location, lockWait);
-        return new GrainTestHost(provider, location, storage, NewHost(storage, pointsPerHour));
+        var test = new GrainTestHost(provider, location, storage, NewHost(storage, pointsPerHour));
+        foreach (var community in Communities)
+        {
+            var created = await test.Host.GetGrain<ICommunityGrain>(community).CreateCommunityAsync(
+                new CreateCommunity(new RequestKey("test-setup", $"create-{community}"), $"Community {community}", Policy: null));
+            Assert.True(created.Succeeded, created.ToString());
+        }
+
+        return test;
     }
 
     /// <summary>

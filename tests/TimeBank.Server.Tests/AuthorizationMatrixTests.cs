@@ -24,6 +24,14 @@ public sealed class AuthorizationMatrixTests
         [AdminServiceMethods.ListKeys.FullName] = (client, _) => client.ListKeysAsync(new ListKeysRequest { Scope = Home }),
         [AdminServiceMethods.RevokeKey.FullName] = async (client, fixture) => await client.RevokeKeyAsync(new RevokeKeyRequest
             { RequestId = NewId(), KeyId = await fixture.NewAppKeyIdAsync() }),
+        [CommunityServiceMethods.CreateCommunity.FullName] = (client, _) => client.CreateCommunityAsync(new CreateCommunityRequest
+            { RequestId = NewId(), CommunityId = "c-" + NewId()[..12], DisplayName = "New Community" }),
+        [CommunityServiceMethods.GetCommunity.FullName] = (client, _) => client.GetCommunityAsync(new GetCommunityRequest { CommunityId = Home }),
+        [CommunityServiceMethods.UpdatePolicy.FullName] = (client, _) => client.UpdatePolicyAsync(new UpdatePolicyRequest
+        {
+            RequestId = NewId(), CommunityId = Home,
+            Policy = new PolicySettings { PointsPerHour = Random.Shared.Next(1, 100), MaxMinutesPerDeposit = 1440, HoldExpiry = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(15)) },
+        }),
         [VolunteerServiceMethods.RegisterVolunteer.FullName] = (client, _) => client.RegisterVolunteerAsync(new RegisterVolunteerRequest
             { RequestId = NewId(), VolunteerId = "v-" + NewId()[..12], DisplayName = "New Volunteer", CommunityId = Home }),
         [VolunteerServiceMethods.DepositHours.FullName] = (client, _) => client.DepositHoursAsync(new DepositHoursRequest
@@ -123,6 +131,9 @@ public sealed class AuthorizationMatrixTests
         Assert.False(Policy(VolunteerServiceMethods.RegisterVolunteer).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.RegisterVolunteer admits Auditor");
         Assert.True(Policy(VolunteerServiceMethods.RegisterVolunteer).Roles.Contains(Role.App), "VolunteerServiceMethods.RegisterVolunteer refuses App");
         Assert.True(Policy(VolunteerServiceMethods.GetBalance).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.GetBalance refuses Auditor");
+        Assert.Equal([Role.Admin], Policy(CommunityServiceMethods.CreateCommunity).Roles);
+        Assert.Equal([Role.Admin, Role.CommunityAdmin], Policy(CommunityServiceMethods.UpdatePolicy).Roles.Order());
+        Assert.True(Policy(CommunityServiceMethods.GetCommunity).Roles.Contains(Role.Auditor), "GetCommunity refuses Auditor");
         Assert.All(ApiPolicy.All.Where(p => p.Mutates), p => Assert.False(p.Roles.Contains(Role.Auditor), $"{p} lets an auditor write")); // auditors only read
         Assert.All(ApiPolicy.All.Where(p => p.Method.ServiceName == "timebank.v1.AdminService"),
             p => Assert.Equal([Role.Admin, Role.CommunityAdmin], p.Roles.Order()));

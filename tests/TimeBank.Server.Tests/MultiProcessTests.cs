@@ -24,6 +24,7 @@ public sealed class MultiProcessTests
         await using var first = await ServerProcess.StartAsync(postgres);
         await using var second = await ServerProcess.StartAsync(postgres);
         TimeBankClient[] servers = [first.Client, second.Client];
+        await RunningServer.CreateCommunitiesAsync(first.Client);
 
         for (var v = 0; v < Volunteers; v++)
         {

@@ -38,7 +38,33 @@ public sealed class RunningServer : IAsyncDisposable
         var server = await TimeBankServer.StartAsync(
             ["--urls", "http://127.0.0.1:0", "--TimeBank:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", "--TimeBank:AdminKey", AdminKey, .. extraArguments],
             TestContext.Current.CancellationToken);
-        return new RunningServer(server, dataDirectory);
+        var running = new RunningServer(server, dataDirectory);
+        try
+        {
+            await CreateCommunitiesAsync(running.Client);
+        }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
+
+        return running;
+    }
+
+    /// <summary>The communities the tests use, created as an operator would (the same request ids again on a restarted server change nothing).</summary>
+    public static readonly IReadOnlyList<string> Communities = ["riverside", "hillside"];
+
+    public static async Task CreateCommunitiesAsync(TimeBankClient admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        foreach (var community in Communities)
+        {
+            await admin.CreateCommunityAsync(new Contracts.V1.CreateCommunityRequest
+            {
+                RequestId = $"create-community-{community}", CommunityId = community, DisplayName = $"Community {community}",
+            });
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,11 +1,12 @@
 using TimeBank.Contracts.V1;
+using TimeBank.Grains.Communities;
 using TimeBank.Grains.Internal;
 using TimeBank.Ledger;
 using TimeBank.Storage;
 
 namespace TimeBank.Grains.Volunteers;
 
-public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain<VolunteerState>, IVolunteerGrain
+public sealed class VolunteerGrain : TimeBankGrain<VolunteerState>, IVolunteerGrain
 {
     public const string TypeName = "volunteer";
 
@@ -18,6 +19,11 @@ public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain
         if (Validate(command) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!StateExists && await GrainFactory.GetGrain<ICommunityGrain>(command.CommunityId).GetPolicyAsync() is { Succeeded: false } missing)
+        {
+            return missing.Failure!; // volunteers register only into an existing community
         }
 
         return await MutateAsync(command.Request, command, Result<Registration> (c, changes) =>
@@ -50,13 +56,32 @@ public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain
             return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         }
 
+        var policy = await GrainFactory.GetGrain<ICommunityGrain>(State.CommunityId).GetPolicyAsync();
+        if (!policy.Succeeded)
+        {
+            return policy.Failure!;
+        }
+
+        var rules = policy.Value!;
         return await MutateAsync(command.Request, command, Result<DepositReceipt> (c, changes) =>
         {
-            var points = Amounts.PointsForMinutes(c.Minutes, options.PointsPerHour);
-            var book = Book();
+            // Checked inside the mutation: the policy may have changed since a first attempt, and a retry of
+            // a deposit that was credited must get its receipt, not a refusal under the new rules.
+            if (c.Minutes > rules.Settings.MaxMinutesPerDeposit)
+            {
+                return Failure.Of(ErrorReasons.MinutesTooLarge, ("minutes", c.Minutes), ("max", rules.Settings.MaxMinutesPerDeposit));
+            }
+
+            if (c.Category.Length > 0 && !rules.HasCategory(c.Category))
+            {
+                return Failure.Of(ErrorReasons.UnknownCategory, ("value", c.Category));
+            }
+
+            var points = Amounts.PointsForMinutes(c.Minutes, rules.Settings.PointsPerHour);
+            var book = Book(rules);
             var hours = new Move(LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId), AccountNames.VolunteerHours(VolunteerId),
-                c.Minutes, TransferCode.Service, c.ActivityId);
-            if (changes.Apply(book, hours) is not TransferResult.Ok and var refused)
+                c.Minutes, TransferCode.Service, c.ActivityId, c.Category);
+            if (changes.Apply(book, hours, rules.Version) is not TransferResult.Ok and var refused)
             {
                 return LedgerFailures.Of(refused, book, hours);
             }
@@ -64,8 +89,8 @@ public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain
             if (points > 0)
             {
                 var credit = new Move(LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId), AccountNames.VolunteerPoints(VolunteerId),
-                    points, TransferCode.Service, c.ActivityId);
-                if (changes.Apply(book, credit) is not TransferResult.Ok and var refusedPoints)
+                    points, TransferCode.Service, c.ActivityId, c.Category);
+                if (changes.Apply(book, credit, rules.Version) is not TransferResult.Ok and var refusedPoints)
                 {
                     return LedgerFailures.Of(refusedPoints, book, credit);
                 }
@@ -126,10 +151,10 @@ public sealed class VolunteerGrain(TimeBankGrainOptions options) : TimeBankGrain
     }
 
     /// <summary>This volunteer's two accounts and holds as a book (changed in place).</summary>
-    private Book Book() => new(
+    private Book Book(PolicySnapshot policy) => new(
         new Dictionary<string, TrackedAccount>(StringComparer.Ordinal)
         {
-            [AccountNames.VolunteerHours(VolunteerId)] = new(LedgerKind.Hours, State.Hours, Limit: 0),
+            [AccountNames.VolunteerHours(VolunteerId)] = new(LedgerKind.Hours, State.Hours, Limit: policy.Settings.HoursCreditLimitMinutes),
             [AccountNames.VolunteerPoints(VolunteerId)] = new(LedgerKind.Points, State.Points, Limit: 0),
         },
         State.Pending);

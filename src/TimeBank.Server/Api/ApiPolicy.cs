@@ -1,4 +1,5 @@
 using TimeBank.Contracts.V1;
+using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Rpc.Health;
 using static TimeBank.Server.Auth.Role;
@@ -23,6 +24,12 @@ public static class ApiPolicy
         RpcPolicy.For(AdminServiceMethods.CreateKey).Mutation().Allow(CommunityAdmin).ScopedBy(ScopeRule.ByHandler),
         RpcPolicy.For(AdminServiceMethods.ListKeys).Allow(CommunityAdmin).ScopedBy(ScopeRule.ByHandler),
         RpcPolicy.For(AdminServiceMethods.RevokeKey).Mutation().Allow(CommunityAdmin).ScopedBy(ScopeRule.ByHandler),
+
+        RpcPolicy.For(CommunityServiceMethods.CreateCommunity).Mutation().Grain<ICommunityGrain>("community_id").Allow(),
+        RpcPolicy.For(CommunityServiceMethods.GetCommunity)
+            .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(CommunityServiceMethods.UpdatePolicy).Mutation()
+            .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
 
         RpcPolicy.For(VolunteerServiceMethods.RegisterVolunteer).Mutation()
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.CommunityField("community_id")),

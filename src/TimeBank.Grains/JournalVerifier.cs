@@ -16,9 +16,9 @@ public sealed class JournalVerifier(IGrainStorage storage)
     public const int DefaultPageSize = 1_000;
 
     /// <param name="grainPrefix">Only grains whose id starts with this (e.g. <c>volunteer/</c>); empty for all.</param>
-    /// <param name="accept">Which grains to check (e.g. one community's); null for all under the prefix.</param>
+    /// <param name="community">Only grains whose state names this community (<c>communityId</c>); null for all.</param>
     public async IAsyncEnumerable<JournalVerification> VerifyAsync(
-        string grainPrefix = "", Func<string, ValueTask<bool>>? accept = null, int pageSize = DefaultPageSize,
+        string grainPrefix = "", string? community = null, int pageSize = DefaultPageSize,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grainPrefix);
@@ -27,7 +27,7 @@ public sealed class JournalVerifier(IGrainStorage storage)
         var accepted = false;
         var expected = 0L;
         ReadOnlyMemory<byte> previous = JournalChain.Genesis;
-        (long Sequence, byte[] Hash) head = default;
+        Head head = default;
         string afterGrain = grainPrefix, lastGrain = "";
         var afterSequence = 0L;
         while (true)
@@ -50,10 +50,10 @@ public sealed class JournalVerifier(IGrainStorage storage)
                     }
 
                     grain = grainId;
-                    accepted = accept is null || await accept(grainId);
+                    head = await HeadAsync(grainId, cancellationToken);
+                    accepted = community is null || string.Equals(head.Community, community, StringComparison.Ordinal);
                     expected = 1;
                     previous = JournalChain.Genesis;
-                    head = accepted ? await HeadAsync(grainId, cancellationToken) : default;
                     chains += accepted ? 1 : 0;
                 }
 
@@ -92,7 +92,7 @@ public sealed class JournalVerifier(IGrainStorage storage)
         }
     }
 
-    private static BrokenRow? Check(string grainId, JournalEntry row, long expected, ReadOnlySpan<byte> previous, (long Sequence, byte[] Hash) head)
+    private static BrokenRow? Check(string grainId, JournalEntry row, long expected, ReadOnlySpan<byte> previous, Head head)
     {
         if (row.Sequence > head.Sequence)
         {
@@ -116,7 +116,7 @@ public sealed class JournalVerifier(IGrainStorage storage)
     /// Checks that the chain ended where the grain's head says. Rows written after the page was read (a live
     /// system) are read and checked first, so only rows that are truly gone count as removed.
     /// </summary>
-    private async Task<BrokenRow?> EndOfChainAsync(string grainId, long expected, ReadOnlyMemory<byte> last, (long Sequence, byte[] Hash) head, CancellationToken cancellationToken)
+    private async Task<BrokenRow?> EndOfChainAsync(string grainId, long expected, ReadOnlyMemory<byte> last, Head head, CancellationToken cancellationToken)
     {
         if (expected - 1 < head.Sequence)
         {
@@ -135,7 +135,7 @@ public sealed class JournalVerifier(IGrainStorage storage)
         return EndOfChain(grainId, expected, last, head);
     }
 
-    private static BrokenRow? EndOfChain(string grainId, long expected, ReadOnlyMemory<byte> last, (long Sequence, byte[] Hash) head)
+    private static BrokenRow? EndOfChain(string grainId, long expected, ReadOnlyMemory<byte> last, Head head)
     {
         if (expected - 1 < head.Sequence)
         {
@@ -147,18 +147,19 @@ public sealed class JournalVerifier(IGrainStorage storage)
             : new BrokenRow(grainId, head.Sequence, $"row {head.Sequence} is not the row the grain recorded as its last");
     }
 
-    /// <summary>The last row's sequence and hash as the grain's state recorded them.</summary>
-    private async Task<(long Sequence, byte[] Hash)> HeadAsync(string grainId, CancellationToken cancellationToken)
+    /// <summary>The last row's sequence and hash as the grain's state recorded them, and the grain's community.</summary>
+    private async Task<Head> HeadAsync(string grainId, CancellationToken cancellationToken)
     {
         var state = await storage.ReadStateAsync(grainId, cancellationToken);
         if (state is null)
         {
-            return (0, []);
+            return new Head(0, [], null);
         }
 
         using var json = JsonDocument.Parse(state.Payload);
         long sequence = 0;
         byte[] hash = [];
+        string? owner = null;
         foreach (var property in json.RootElement.EnumerateObject())
         {
             if (property.NameEquals("journalSequence"))
@@ -169,10 +170,16 @@ public sealed class JournalVerifier(IGrainStorage storage)
             {
                 hash = property.Value.GetBytesFromBase64();
             }
+            else if (property.NameEquals("communityId") && property.Value.ValueKind == JsonValueKind.String)
+            {
+                owner = property.Value.GetString();
+            }
         }
 
-        return (sequence, hash);
+        return new Head(sequence, hash, owner);
     }
+
+    private readonly record struct Head(long Sequence, byte[] Hash, string? Community);
 }
 
 /// <summary>Progress of a verification; the last one has <see cref="Done"/> and names the first broken row, if any.</summary>

@@ -104,12 +104,14 @@ public sealed class TimeBankServer : IAsyncDisposable
             var metrics = new ApiMetrics();
             var pipeline = new CallPipeline(keys.Authenticate, metrics, logger, TimeProvider.System);
             var administration = new KeyAdministration(keyStore, storage, keys, TimeProvider.System);
+            var verification = new LedgerVerification(storage);
             new ApiRegistration(grains, pipeline)
                 .Handle(HealthService.CheckMethod, (request, call) => health.CheckAsync(request, call.Context))
                 .HandleStreaming(HealthService.WatchMethod, (request, writer, call) => health.WatchAsync(request, writer, call.Context))
                 .Handle(AdminServiceMethods.CreateKey, administration.CreateKeyAsync)
                 .Handle(AdminServiceMethods.ListKeys, administration.ListKeysAsync)
                 .Handle(AdminServiceMethods.RevokeKey, administration.RevokeKeyAsync)
+                .HandleStreaming(LedgerServiceMethods.VerifyJournal, verification.VerifyAsync)
                 .AddTo(registry, ApiPolicy.All);
             var grpc = new GrpcServer(registry, new GrpcServerOptions { ExceptionMapper = InfrastructureErrors.Map }, loggerFactory);
             app.Run(grpc.HandleAsync);

@@ -32,6 +32,12 @@ public sealed class AuthorizationMatrixTests
             RequestId = NewId(), CommunityId = Home,
             Policy = new PolicySettings { PointsPerHour = Random.Shared.Next(1, 100), MaxMinutesPerDeposit = 1440, HoldExpiry = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(15)) },
         }),
+        [LedgerServiceMethods.VerifyJournal.FullName] = async (client, _) =>
+        {
+            await foreach (var progress in client.VerifyJournalAsync(new VerifyJournalRequest { CommunityId = Home }))
+            {
+            }
+        },
         [VolunteerServiceMethods.RegisterVolunteer.FullName] = (client, _) => client.RegisterVolunteerAsync(new RegisterVolunteerRequest
             { RequestId = NewId(), VolunteerId = "v-" + NewId()[..12], DisplayName = "New Volunteer", CommunityId = Home }),
         [VolunteerServiceMethods.DepositHours.FullName] = (client, _) => client.DepositHoursAsync(new DepositHoursRequest

@@ -31,6 +31,9 @@ public static class ApiPolicy
         RpcPolicy.For(CommunityServiceMethods.UpdatePolicy).Mutation()
             .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
 
+        RpcPolicy.For(LedgerServiceMethods.VerifyJournal)
+            .Allow(CommunityAdmin, Auditor).ScopedBy(ScopeRule.CommunityField("community_id")).Deadline(TimeSpan.FromMinutes(30)),
+
         RpcPolicy.For(VolunteerServiceMethods.RegisterVolunteer).Mutation()
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.CommunityField("community_id")),
         RpcPolicy.For(VolunteerServiceMethods.DepositHours).Mutation()

@@ -35,4 +35,7 @@ public abstract class Grain
     protected void DeactivateOnIdle() => Activation.DeactivateOnIdleRequested = true;
 
     internal virtual Task LoadStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs the reminders due by <paramref name="now"/>; a grain without stored state has none.</summary>
+    internal virtual Task<int> FireDueRemindersAsync(DateTimeOffset now) => Task.FromResult(0);
 }

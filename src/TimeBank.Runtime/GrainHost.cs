@@ -14,6 +14,10 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
     private readonly ConcurrentDictionary<Type, GrainRegistration> _registrations = new();
+    private readonly ConcurrentDictionary<string, GrainRegistration> _registrationsByName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<GrainId, byte> _remindersFiring = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _reminderPoll;
     private readonly GrainHostOptions _options;
     private readonly WaitForGraph _waitsFor = new();
     private readonly ILogger _logger;
@@ -39,6 +43,8 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
             _collectionTimer = Clock.CreateTimer(
                 static s => ((GrainHost)s!).OnCollectionTimer(), this, _options.CollectionQuantum, _options.CollectionQuantum);
         }
+
+        _reminderPoll = _options.ReminderPollInterval > TimeSpan.Zero ? Task.Run(PollRemindersAsync) : Task.CompletedTask;
     }
 
     public TimeProvider Clock { get; }
@@ -82,8 +88,14 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
             createGrain,
             context => createReference(context) as GrainReference
                 ?? throw new InvalidOperationException($"The reference for {typeof(TGrainInterface).Name} must derive from GrainReference."));
+        if (!_registrationsByName.TryAdd(typeName, registration))
+        {
+            throw new InvalidOperationException($"A grain type named '{typeName}' is already registered.");
+        }
+
         if (!_registrations.TryAdd(typeof(TGrainInterface), registration))
         {
+            _registrationsByName.TryRemove(typeName, out _);
             throw new InvalidOperationException($"{typeof(TGrainInterface).Name} is already registered.");
         }
     }
@@ -151,12 +163,81 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
         }
 
         _disposed = true;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _reminderPoll.ConfigureAwait(false);
         if (_collectionTimer is not null)
         {
             await _collectionTimer.DisposeAsync().ConfigureAwait(false);
         }
 
         await CollectIdleActivationsAsync(TimeSpan.Zero).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fires every durable reminder due now: activates each grain that has one (loading its state, after a
+    /// restart too) and runs its due reminders in a turn of its own. Returns how many grains were called.
+    /// The host's poll calls this every <see cref="GrainHostOptions.ReminderPollInterval"/>.
+    /// </summary>
+    public async Task<int> FireDueRemindersAsync(CancellationToken cancellationToken = default)
+    {
+        var due = await Storage.ReadDueRemindersAsync(Clock.GetUtcNow(), 1_000, cancellationToken).ConfigureAwait(false);
+        var calls = new List<Task>(due.Count);
+        foreach (var reminder in due)
+        {
+            var slash = reminder.GrainId.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || !_registrationsByName.TryGetValue(reminder.GrainId[..slash], out var registration))
+            {
+                RuntimeLog.ReminderForUnknownGrain(_logger, reminder.GrainId);
+                continue;
+            }
+
+            var id = new GrainId(registration.TypeName, reminder.GrainId[(slash + 1)..]);
+            if (_remindersFiring.TryAdd(id, 0))
+            {
+                calls.Add(FireAsync(id, registration));
+            }
+        }
+
+        await Task.WhenAll(calls).ConfigureAwait(false);
+        return calls.Count;
+    }
+
+    private async Task FireAsync(GrainId id, GrainRegistration registration)
+    {
+        try
+        {
+            var reference = registration.CreateReference(new GrainReferenceContext(this, registration, id));
+            await InvokeDirect<Grain, DateTimeOffset, int>(reference, static (grain, now) => grain.FireDueRemindersAsync(now), Clock.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The reminder stays due and comes again at the next poll.
+            RuntimeLog.ReminderFailed(_logger, id, e);
+        }
+        finally
+        {
+            _remindersFiring.TryRemove(id, out _);
+        }
+    }
+
+    private async Task PollRemindersAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ReminderPollInterval, _stopping.Token).ConfigureAwait(false);
+                await FireDueRemindersAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                RuntimeLog.ReminderPollFailed(_logger, e);
+            }
+        }
     }
 
     internal Task<TResult> InvokeAsync<TGrain, TArg, TResult>(GrainReference target, Func<TGrain, TArg, Task<TResult>> method, TArg arg)

@@ -13,4 +13,11 @@ public sealed class GrainHostOptions
 
     /// <summary>How often the host looks for idle activations.</summary>
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often the host looks for grains with a durable reminder due (an indexed query); zero turns the
+    /// poll off (call <see cref="GrainHost.FireDueRemindersAsync"/> yourself). A reminder fires at most this
+    /// late.
+    /// </summary>
+    public TimeSpan ReminderPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -32,6 +32,9 @@ public interface IGrainStorage : IAsyncDisposable
     /// <summary>A grain's journal rows with <see cref="JournalEntry.Sequence"/> greater than <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Grains whose earliest reminder is due at or before <paramref name="until"/>, earliest first.</summary>
+    Task<IReadOnlyList<DueReminder>> ReadDueRemindersAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Every grain's journal, ordered by grain id then sequence, starting after (<paramref name="afterGrainId"/>,
     /// <paramref name="afterSequence"/>) (use "" and 0 to start): a walk over the whole journal, a page at a time,

@@ -10,4 +10,10 @@ public sealed record StateWrite(string GrainId, long ExpectedVersion, ReadOnlyMe
 
     /// <summary>The caller's request this write answers, stored with it; null for writes no caller asked for.</summary>
     public RequestRecord? Request { get; init; }
+
+    /// <summary>The grain's durable reminders, serialized by the runtime (stored with the state, atomically); empty for none.</summary>
+    public ReadOnlyMemory<byte> Reminders { get; init; }
+
+    /// <summary>When the earliest of <see cref="Reminders"/> is due (indexed, so the host finds due grains); null for none.</summary>
+    public DateTimeOffset? NextReminderAt { get; init; }
 }

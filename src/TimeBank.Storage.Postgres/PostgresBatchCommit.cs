@@ -17,16 +17,16 @@ internal static class PostgresBatchCommit
 
     private const string UpdateSql = """
         UPDATE grain_state AS g
-           SET version = g.version + 1, payload = u.payload, updated_at = $4
-          FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS u(grain_id, expected, payload)
+           SET version = g.version + 1, payload = u.payload, updated_at = $4, reminders = u.reminders, next_reminder_at = u.due
+          FROM unnest($1::text[], $2::bigint[], $3::bytea[], $5::bytea[], $6::timestamptz[]) AS u(grain_id, expected, payload, reminders, due)
          WHERE g.grain_id = u.grain_id AND g.version = u.expected
         RETURNING g.grain_id
         """;
 
     private const string InsertSql = """
-        INSERT INTO grain_state (grain_id, version, payload, updated_at)
-        SELECT u.grain_id, 1, u.payload, $3
-          FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(grain_id, payload, n)
+        INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at)
+        SELECT u.grain_id, 1, u.payload, $3, u.reminders, u.due
+          FROM unnest($1::text[], $2::bytea[], $4::bytea[], $5::timestamptz[]) WITH ORDINALITY AS u(grain_id, payload, reminders, due, n)
          ORDER BY u.n
         ON CONFLICT (grain_id) DO NOTHING
         RETURNING grain_id
@@ -160,13 +160,16 @@ internal static class PostgresBatchCommit
             // each other instead of deadlocking.
             var ids = updates.Select(p => p.Write.GrainId).ToArray();
             batch.BatchCommands.Add(Command(LockSql, [ids]));
-            batch.BatchCommands.Add(Command(UpdateSql, [ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc]));
+            batch.BatchCommands.Add(Command(UpdateSql, [
+                ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc,
+                Reminders(updates), NextReminders(updates)]));
             firstCounted++; // the lock's rows are not counted
         }
 
         if (inserts.Length > 0)
         {
-            batch.BatchCommands.Add(Command(InsertSql, [inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc]));
+            batch.BatchCommands.Add(Command(InsertSql, [
+                inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc, Reminders(inserts), NextReminders(inserts)]));
         }
 
         var applied = new HashSet<string>(StringComparer.Ordinal);
@@ -221,6 +224,10 @@ internal static class PostgresBatchCommit
         command.Parameters.Add(Parameter(rows.Select(r => r.Entry.ChainHash.IsEmpty ? null : r.Entry.ChainHash.ToArray()).ToArray()));
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
+
+    private static byte[]?[] Reminders(PendingWrite[] writes) => writes.Select(p => p.Write.Reminders.IsEmpty ? null : p.Write.Reminders.ToArray()).ToArray();
+
+    private static DateTime?[] NextReminders(PendingWrite[] writes) => writes.Select(p => p.Write.NextReminderAt?.UtcDateTime).ToArray();
 
     // Not `params`: a lone string[] would be spread into separate parameters by array covariance.
     private static NpgsqlBatchCommand Command(string sql, object[] values)

@@ -82,10 +82,12 @@ public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore
     public Task<StoredState?> ReadStateAsync(string grainId, CancellationToken cancellationToken = default)
         => ReadAsync(async () =>
         {
-            await using var command = _dataSource.CreateCommand("SELECT version, payload FROM grain_state WHERE grain_id = $1");
+            await using var command = _dataSource.CreateCommand("SELECT version, payload, reminders FROM grain_state WHERE grain_id = $1");
             command.Parameters.Add(new NpgsqlParameter { Value = grainId });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
+            return await reader.ReadAsync(cancellationToken)
+                ? new StoredState(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) { Reminders = reader.IsDBNull(2) ? ReadOnlyMemory<byte>.Empty : reader.GetFieldValue<byte[]>(2) }
+                : null;
         });
 
     public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
@@ -146,6 +148,26 @@ public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore
 
     public Task RecordKeyUseAsync(IReadOnlyCollection<KeyValuePair<string, DateTimeOffset>> lastUsed, CancellationToken cancellationToken = default)
         => lastUsed is { Count: > 0 } ? _keys.RecordUseAsync(lastUsed, cancellationToken) : Task.CompletedTask;
+
+    public Task<IReadOnlyList<DueReminder>> ReadDueRemindersAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadAsync<IReadOnlyList<DueReminder>>(async () =>
+        {
+            await using var command = _dataSource.CreateCommand(
+                "SELECT grain_id, next_reminder_at FROM grain_state WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2");
+            command.Parameters.Add(new NpgsqlParameter { Value = until.UtcDateTime });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            var due = new List<DueReminder>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(new DueReminder(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+
+            return due;
+        });
+    }
 
     public Task<IReadOnlyList<GrainJournalEntry>> ReadAllJournalAsync(string afterGrainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {

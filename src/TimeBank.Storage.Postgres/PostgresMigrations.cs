@@ -74,5 +74,13 @@ internal static class PostgresMigrations
                 ADD COLUMN policy_version bigint      NOT NULL DEFAULT 0,
                 ADD COLUMN chain_hash     bytea       NULL;
             """, FillsJournalChains: true),
+        new(5, "durable reminders", """
+            -- A grain's reminders live with its state (written in the same transaction); the index finds the
+            -- grains with one due.
+            ALTER TABLE grain_state
+                ADD COLUMN reminders        bytea       NULL,
+                ADD COLUMN next_reminder_at timestamptz NULL;
+            CREATE INDEX grain_state_by_reminder ON grain_state (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
+            """),
     ];
 }

@@ -97,10 +97,12 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
         => ReadAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT version, payload FROM grain_state WHERE grain_id = $id";
+            command.CommandText = "SELECT version, payload, reminders FROM grain_state WHERE grain_id = $id";
             command.Parameters.AddWithValue("$id", grainId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? new StoredState(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+            return await reader.ReadAsync(cancellationToken)
+                ? new StoredState(reader.GetInt64(0), (byte[])reader.GetValue(1)) { Reminders = reader.IsDBNull(2) ? ReadOnlyMemory<byte>.Empty : (byte[])reader.GetValue(2) }
+                : null;
         }, cancellationToken);
 
     public Task<long> WriteStateAsync(StateWrite write, CancellationToken cancellationToken = default)
@@ -143,6 +145,26 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
             command.Parameters.AddWithValue("$after", afterSequence);
             command.Parameters.AddWithValue("$limit", limit);
             return await SqliteJournalColumns.ReadAllAsync(command, cancellationToken);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DueReminder>> ReadDueRemindersAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadAsync<IReadOnlyList<DueReminder>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT grain_id, next_reminder_at FROM grain_state WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $until ORDER BY next_reminder_at LIMIT $limit";
+            command.Parameters.AddWithValue("$until", UnixMicroseconds.From(until));
+            command.Parameters.AddWithValue("$limit", limit);
+            var due = new List<DueReminder>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(new DueReminder(reader.GetString(0), UnixMicroseconds.To(reader.GetInt64(1))));
+            }
+
+            return due;
         }, cancellationToken);
     }
 

@@ -75,6 +75,13 @@ internal static class SqliteMigrations
             ALTER TABLE journal ADD COLUMN policy_version INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE journal ADD COLUMN chain_hash     BLOB    NULL;
             """, FillsJournalChains: true),
+        new(5, "durable reminders", """
+            -- A grain's reminders live with its state (written in the same transaction); the index finds the
+            -- grains with one due.
+            ALTER TABLE grain_state ADD COLUMN reminders        BLOB    NULL;
+            ALTER TABLE grain_state ADD COLUMN next_reminder_at INTEGER NULL;
+            CREATE INDEX grain_state_by_reminder ON grain_state (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
+            """),
     ];
 }
 

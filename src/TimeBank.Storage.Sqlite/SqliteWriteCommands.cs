@@ -27,12 +27,12 @@ internal sealed class SqliteWriteCommands : IDisposable
         _rollbackTo = Create(connection, "ROLLBACK TO grain_write");
         _insertState = Create(
             connection,
-            "INSERT INTO grain_state (grain_id, version, payload, updated_at) VALUES ($id, 1, $payload, $now) ON CONFLICT (grain_id) DO NOTHING",
-            "$id", "$payload", "$now");
+            "INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at) VALUES ($id, 1, $payload, $now, $reminders, $due) ON CONFLICT (grain_id) DO NOTHING",
+            "$id", "$payload", "$now", "$reminders", "$due");
         _updateState = Create(
             connection,
-            "UPDATE grain_state SET version = version + 1, payload = $payload, updated_at = $now WHERE grain_id = $id AND version = $expected",
-            "$id", "$payload", "$now", "$expected");
+            "UPDATE grain_state SET version = version + 1, payload = $payload, updated_at = $now, reminders = $reminders, next_reminder_at = $due WHERE grain_id = $id AND version = $expected",
+            "$id", "$payload", "$now", "$reminders", "$due", "$expected");
         _insertJournal = Create(
             connection,
             $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $actor, $kind, $pending, $timeout, $category, $memo, $policy, $chain, $id)",
@@ -136,6 +136,8 @@ internal sealed class SqliteWriteCommands : IDisposable
         command.Parameters["$id"].Value = write.GrainId;
         command.Parameters["$payload"].Value = write.Payload.ToArray();
         command.Parameters["$now"].Value = nowMilliseconds;
+        command.Parameters["$reminders"].Value = write.Reminders.IsEmpty ? DBNull.Value : write.Reminders.ToArray();
+        command.Parameters["$due"].Value = write.NextReminderAt is { } due ? UnixMicroseconds.From(due) : DBNull.Value;
         if (write.ExpectedVersion != 0)
         {
             command.Parameters["$expected"].Value = write.ExpectedVersion;

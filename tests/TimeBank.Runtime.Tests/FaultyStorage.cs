@@ -40,6 +40,9 @@ public sealed class FaultyStorage : IGrainStorage
     public Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(string grainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
         => _inner.ReadJournalAsync(grainId, afterSequence, limit, cancellationToken);
 
+    public Task<IReadOnlyList<DueReminder>> ReadDueRemindersAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken = default)
+        => _inner.ReadDueRemindersAsync(until, limit, cancellationToken);
+
     public Task<IReadOnlyList<GrainJournalEntry>> ReadAllJournalAsync(string afterGrainId, long afterSequence, int limit, CancellationToken cancellationToken = default)
         => _inner.ReadAllJournalAsync(afterGrainId, afterSequence, limit, cancellationToken);
 

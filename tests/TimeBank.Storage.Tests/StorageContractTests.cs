@@ -89,6 +89,27 @@ public abstract class StorageContractTests
     }
 
     [Fact]
+    public async Task Reminders_are_stored_with_the_state_and_found_when_due_earliest_first_until_a_write_clears_them()
+    {
+        await using var storage = await CreateStorageAsync();
+        var noon = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        await storage.WriteStateAsync(new StateWrite("alarm/late", 0, Rows.Payload("l"), StateWrite.NoJournal) { Reminders = Rows.Payload("[late]"), NextReminderAt = noon.AddHours(2) }, TestContext.Current.CancellationToken);
+        await storage.WriteStateAsync(new StateWrite("alarm/early", 0, Rows.Payload("e"), StateWrite.NoJournal) { Reminders = Rows.Payload("[early]"), NextReminderAt = noon }, TestContext.Current.CancellationToken);
+        await storage.WriteStateAsync(new StateWrite("alarm/none", 0, Rows.Payload("n"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
+
+        Assert.Empty(await storage.ReadDueRemindersAsync(noon.AddTicks(-10), 10, TestContext.Current.CancellationToken));
+        Assert.Equal([new DueReminder("alarm/early", noon)], await storage.ReadDueRemindersAsync(noon, 10, TestContext.Current.CancellationToken));
+        Assert.Equal(["alarm/early", "alarm/late"], (await storage.ReadDueRemindersAsync(noon.AddDays(1), 10, TestContext.Current.CancellationToken)).Select(r => r.GrainId));
+        Assert.Single(await storage.ReadDueRemindersAsync(noon.AddDays(1), 1, TestContext.Current.CancellationToken));
+        Assert.Equal("[early]", System.Text.Encoding.UTF8.GetString((await storage.ReadStateAsync("alarm/early", TestContext.Current.CancellationToken))!.Reminders.Span));
+        Assert.True((await storage.ReadStateAsync("alarm/none", TestContext.Current.CancellationToken))!.Reminders.IsEmpty);
+
+        await storage.WriteStateAsync(new StateWrite("alarm/early", 1, Rows.Payload("e2"), StateWrite.NoJournal), TestContext.Current.CancellationToken);
+        Assert.Equal(["alarm/late"], (await storage.ReadDueRemindersAsync(noon.AddDays(1), 10, TestContext.Current.CancellationToken)).Select(r => r.GrainId));
+        Assert.True((await storage.ReadStateAsync("alarm/early", TestContext.Current.CancellationToken))!.Reminders.IsEmpty);
+    }
+
+    [Fact]
     public async Task Concurrent_writes_to_many_grains_all_commit_and_one_stale_write_fails_alone()
     {
         await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));

@@ -21,4 +21,13 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(6, LogLevel.Warning, "Grain call refused: it would wait on itself ({Cycle}).")]
     public static partial void CycleRefused(ILogger logger, string cycle);
+
+    [LoggerMessage(7, LogLevel.Warning, "A reminder of {GrainId} failed; it stays due and comes again.")]
+    public static partial void ReminderFailed(ILogger logger, GrainId grainId, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Looking for due reminders failed; the next poll tries again.")]
+    public static partial void ReminderPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "A reminder is due for {GrainId}, whose grain type is not registered here.")]
+    public static partial void ReminderForUnknownGrain(ILogger logger, string grainId);
 }

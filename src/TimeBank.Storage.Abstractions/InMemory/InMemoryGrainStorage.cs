@@ -11,6 +11,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JournalEntry>> _journals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _reminders = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CallerKeyId, string RequestId), RequestRecord> _requests = [];
     private readonly Dictionary<string, StoredApiKey> _keys = new(StringComparer.Ordinal);
 
@@ -74,7 +75,15 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
             }
 
             var version = current + 1;
-            _states[write.GrainId] = new StoredState(version, write.Payload.ToArray());
+            _states[write.GrainId] = new StoredState(version, write.Payload.ToArray()) { Reminders = write.Reminders.ToArray() };
+            if (write.NextReminderAt is { } due)
+            {
+                _reminders[write.GrainId] = due;
+            }
+            else
+            {
+                _reminders.Remove(write.GrainId);
+            }
             return Task.FromResult(version);
         }
     }
@@ -95,6 +104,17 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
                 ? journal.Where(e => e.RequestId == requestId).OrderBy(e => e.Leg).ToArray()
                 : [];
             return Task.FromResult(found);
+        }
+    }
+
+    public Task<IReadOnlyList<DueReminder>> ReadDueRemindersAsync(DateTimeOffset until, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<DueReminder> due = _reminders.Where(r => r.Value <= until).OrderBy(r => r.Value).Take(limit)
+                .Select(r => new DueReminder(r.Key, r.Value)).ToArray();
+            return Task.FromResult(due);
         }
     }
 

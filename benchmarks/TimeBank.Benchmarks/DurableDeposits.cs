@@ -125,6 +125,8 @@ internal static class DurableDeposits
     {
         switch (provider)
         {
+            case "memory":
+                return new TimeBank.Storage.InMemory.InMemoryGrainStorage(); // the grain path alone: no I/O
             case "sqlite":
                 var path = Path.Combine(Path.GetTempPath(), "timebank-bench", Guid.NewGuid().ToString("N"), "timebank.db");
                 return await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path, MaxBatchSize = maxBatchSize, BatchWindow = window });
@@ -140,7 +142,7 @@ internal static class DurableDeposits
                 var connectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
                 return await PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = connectionString, MaxBatchSize = maxBatchSize, BatchWindow = window });
             default:
-                throw new ArgumentOutOfRangeException(nameof(provider), provider, "Use sqlite or postgres.");
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "Use memory, sqlite or postgres.");
         }
     }
 

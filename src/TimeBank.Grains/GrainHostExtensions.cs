@@ -12,8 +12,9 @@ public static class GrainHostExtensions
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain());
-        host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options));
+        var policies = new PolicyCache(host.Clock);
+        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies));
+        host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
         return host;
     }
 }

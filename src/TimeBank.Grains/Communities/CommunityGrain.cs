@@ -3,7 +3,7 @@ using TimeBank.Grains.Internal;
 
 namespace TimeBank.Grains.Communities;
 
-public sealed class CommunityGrain(TimeBankGrainOptions options) : TimeBankGrain<CommunityState>, ICommunityGrain
+public sealed class CommunityGrain(TimeBankGrainOptions options, PolicyCache policies) : TimeBankGrain<CommunityState>, ICommunityGrain
 {
     public const string TypeName = "community";
 
@@ -76,7 +76,7 @@ public sealed class CommunityGrain(TimeBankGrainOptions options) : TimeBankGrain
             return NotFound();
         }
 
-        return await MutateAsync(command.Request, command, Result<CommunityProfile> (c, changes) =>
+        var updated = await MutateAsync(command.Request, command, Result<CommunityProfile> (c, changes) =>
         {
             if (!State.Policy!.SameAs(c.Policy))
             {
@@ -85,12 +85,25 @@ public sealed class CommunityGrain(TimeBankGrainOptions options) : TimeBankGrain
 
             return Profile();
         });
+        if (updated.Succeeded && StateExists)
+        {
+            await GetPolicyAsync(); // publishes what is now stored, so this host's next deposit applies it
+        }
+
+        return updated;
     }
 
     public Task<Result<PolicySnapshot>> GetPolicyAsync()
-        => Task.FromResult<Result<PolicySnapshot>>(StateExists
-            ? new PolicySnapshot(State.PolicyVersion, State.Policy!, CommunityPolicies.AllCategories(State.Policy!))
-            : NotFound());
+    {
+        if (!StateExists)
+        {
+            return Task.FromResult<Result<PolicySnapshot>>(NotFound());
+        }
+
+        var snapshot = new PolicySnapshot(State.PolicyVersion, State.Policy!, CommunityPolicies.AllCategories(State.Policy!));
+        policies.Publish(CommunityId, snapshot);
+        return Task.FromResult<Result<PolicySnapshot>>(snapshot);
+    }
 
     private void SetPolicy(PolicySettings policy, Changes changes)
     {

@@ -6,7 +6,7 @@ using TimeBank.Storage;
 
 namespace TimeBank.Grains.Volunteers;
 
-public sealed class VolunteerGrain : TimeBankGrain<VolunteerState>, IVolunteerGrain
+public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<VolunteerState>, IVolunteerGrain
 {
     public const string TypeName = "volunteer";
 
@@ -56,13 +56,17 @@ public sealed class VolunteerGrain : TimeBankGrain<VolunteerState>, IVolunteerGr
             return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         }
 
-        var policy = await GrainFactory.GetGrain<ICommunityGrain>(State.CommunityId).GetPolicyAsync();
-        if (!policy.Succeeded)
+        if (policies.Find(State.CommunityId) is not { } rules)
         {
-            return policy.Failure!;
+            var policy = await GrainFactory.GetGrain<ICommunityGrain>(State.CommunityId).GetPolicyAsync();
+            if (!policy.Succeeded)
+            {
+                return policy.Failure!;
+            }
+
+            rules = policy.Value!;
         }
 
-        var rules = policy.Value!;
         return await MutateAsync(command.Request, command, Result<DepositReceipt> (c, changes) =>
         {
             // Checked inside the mutation: the policy may have changed since a first attempt, and a retry of

@@ -53,7 +53,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
                 var journal = _journals.TryGetValue(write.GrainId, out var existing) ? existing : null;
                 foreach (var entry in write.Journal)
                 {
-                    if (journal is not null && journal.Exists(e => e.Sequence == entry.Sequence))
+                    if (journal is not null && HoldsSequence(journal, entry.Sequence))
                     {
                         return Task.FromException<long>(new StaleStateException(
                             $"Journal of '{write.GrainId}' already holds sequence {entry.Sequence}."));
@@ -67,6 +67,10 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
                 }
 
                 journal.AddRange(write.Journal);
+                if (journal.Count > write.Journal.Count && journal[^(write.Journal.Count + 1)].Sequence > write.Journal[0].Sequence)
+                {
+                    journal.Sort((a, b) => a.Sequence.CompareTo(b.Sequence)); // kept in sequence order for the binary search
+                }
             }
 
             if (write.Request is { } accepted)
@@ -221,5 +225,31 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
         {
             _requests.Add((request.CallerKeyId, request.RequestId), request with { Fingerprint = request.Fingerprint.ToArray(), Result = request.Result.ToArray() });
         }
+    }
+
+    /// <summary>Binary search of a journal kept in sequence order: a write checks its keys in O(log n), not by a scan.</summary>
+    private static bool HoldsSequence(List<JournalEntry> journal, long sequence)
+    {
+        int low = 0, high = journal.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var found = journal[middle].Sequence;
+            if (found == sequence)
+            {
+                return true;
+            }
+
+            if (found < sequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return false;
     }
 }

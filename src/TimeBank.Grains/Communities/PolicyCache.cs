@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace TimeBank.Grains.Communities;
+
+/// <summary>
+/// The policies in force, as this host's community grains last published them, so a deposit reads its
+/// community's rules without a call into the community grain. Every deposit of a community asked one
+/// grain before: one turn at a time, the 64th caller waited for 63 turns, and the queue added tens of
+/// milliseconds at the tail under load. A community grain publishes when it loads and after each change it
+/// stored, so this host sees a change at once; an entry older than <see cref="MaxAge"/> is asked again.
+/// </summary>
+public sealed class PolicyCache(TimeProvider clock)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public PolicySnapshot? Find(string communityId)
+        => _entries.TryGetValue(communityId, out var entry) && clock.GetElapsedTime(entry.PublishedAt) < MaxAge ? entry.Policy : null;
+
+    public void Publish(string communityId, PolicySnapshot policy) => _entries[communityId] = new Entry(policy, clock.GetTimestamp());
+
+    private sealed record Entry(PolicySnapshot Policy, long PublishedAt);
+}

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 using TimeBank.Storage.Internal;
 
 namespace TimeBank.Storage.Postgres;
@@ -32,12 +33,11 @@ internal static class PostgresBatchCommit
         RETURNING grain_id
         """;
 
-    private const string JournalSql = """
-        INSERT INTO journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, request_hash, actor_key_id,
-                             kind, pending_id, timeout_at, category, memo, policy_version, chain_hash)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[], $12::timestamptz[], $13::bytea[], $14::text[],
-                             $15::integer[], $16::text[], $17::timestamptz[], $18::text[], $19::text[], $20::bigint[], $21::bytea[])
-        """;
+    // Binary COPY: the rows stream as they are, with no SQL to parse and no arrays to unnest (measured here:
+    // unnesting 21 arrays cost about a tenth of the deposit rate).
+    private const string JournalCopy =
+        "COPY journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, "
+        + "request_hash, actor_key_id, kind, pending_id, timeout_at, category, memo, policy_version, chain_hash) FROM STDIN (FORMAT BINARY)";
 
     private const string RequestsSql = """
         INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at)
@@ -197,32 +197,56 @@ internal static class PostgresBatchCommit
         return (applied, recorded);
     }
 
+    /// <summary>The journal rows of the writes, in one binary COPY inside the batch's transaction.</summary>
     private static async Task InsertJournalAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] writes)
     {
-        var rows = writes.SelectMany(p => p.Write.Journal.Select(entry => (p.Write.GrainId, Entry: entry))).ToArray();
-        await using var command = new NpgsqlCommand(JournalSql, connection, transaction);
-        command.Parameters.Add(Parameter(rows.Select(r => r.GrainId).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Sequence).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RequestId).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Leg).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Ledger).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.DebitAccount).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.CreditAccount).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Amount).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Code).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Reference).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.BalanceAfter).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RecordedAt.UtcDateTime).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.RequestHash.ToArray()).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.ActorKeyId).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Kind).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.PendingId).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.TimeoutAt?.UtcDateTime).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Category).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.Memo).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.PolicyVersion).ToArray()));
-        command.Parameters.Add(Parameter(rows.Select(r => r.Entry.ChainHash.IsEmpty ? null : r.Entry.ChainHash.ToArray()).ToArray()));
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        _ = transaction; // COPY runs in the connection's open transaction
+        await using var copy = await connection.BeginBinaryImportAsync(JournalCopy).ConfigureAwait(false);
+        foreach (var pending in writes)
+        {
+            foreach (var entry in pending.Write.Journal)
+            {
+                await copy.StartRowAsync().ConfigureAwait(false);
+                await copy.WriteAsync(pending.Write.GrainId, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint).ConfigureAwait(false);
+                await copy.WriteAsync(entry.RequestId, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Leg, NpgsqlDbType.Integer).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Ledger, NpgsqlDbType.Integer).ConfigureAwait(false);
+                await copy.WriteAsync(entry.DebitAccount, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.CreditAccount, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Amount, NpgsqlDbType.Bigint).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Code, NpgsqlDbType.Integer).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Reference, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.BalanceAfter, NpgsqlDbType.Bigint).ConfigureAwait(false);
+                await copy.WriteAsync(entry.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+                await copy.WriteAsync(entry.RequestHash.ToArray(), NpgsqlDbType.Bytea).ConfigureAwait(false);
+                await copy.WriteAsync(entry.ActorKeyId, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Kind, NpgsqlDbType.Integer).ConfigureAwait(false);
+                await copy.WriteAsync(entry.PendingId, NpgsqlDbType.Text).ConfigureAwait(false);
+                if (entry.TimeoutAt is { } timeout)
+                {
+                    await copy.WriteAsync(timeout.UtcDateTime, NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync().ConfigureAwait(false);
+                }
+
+                await copy.WriteAsync(entry.Category, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.Memo, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(entry.PolicyVersion, NpgsqlDbType.Bigint).ConfigureAwait(false);
+                if (entry.ChainHash.IsEmpty)
+                {
+                    await copy.WriteNullAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteAsync(entry.ChainHash.ToArray(), NpgsqlDbType.Bytea).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await copy.CompleteAsync().ConfigureAwait(false);
     }
 
     private static byte[]?[] Reminders(PendingWrite[] writes) => writes.Select(p => p.Write.Reminders.IsEmpty ? null : p.Write.Reminders.ToArray()).ToArray();

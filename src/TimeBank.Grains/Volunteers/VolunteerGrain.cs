@@ -2,6 +2,7 @@ using TimeBank.Contracts.V1;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Internal;
 using TimeBank.Ledger;
+using TransferCode = TimeBank.Ledger.TransferCode;
 using TimeBank.Storage;
 
 namespace TimeBank.Grains.Volunteers;

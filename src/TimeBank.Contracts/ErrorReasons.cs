@@ -42,6 +42,40 @@ public static class ErrorReasons
     public static readonly ErrorReason MinutesTooLarge = new(
         "MINUTES_TOO_LARGE", StatusCode.InvalidArgument, "minutes must be at most {max} per deposit (the community's policy); got {minutes}.", "minutes");
 
+    public static readonly ErrorReason AmountTooLarge = new(
+        "AMOUNT_TOO_LARGE", StatusCode.InvalidArgument, "{field} must be at most {max}; got {value}.");
+
+    public static readonly ErrorReason PointsNotPositive = new(
+        "POINTS_NOT_POSITIVE", StatusCode.InvalidArgument, "points must be positive; got {points}.", "points");
+
+    // Transfers and holds.
+    public static readonly ErrorReason InvalidToVolunteerId = new(
+        "INVALID_TO_VOLUNTEER_ID", StatusCode.InvalidArgument,
+        "to_volunteer_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "to_volunteer_id");
+
+    public static readonly ErrorReason TransferToSelf = new(
+        "TRANSFER_TO_SELF", StatusCode.InvalidArgument, "A volunteer cannot transfer hours to themselves ('{volunteer_id}').", "to_volunteer_id");
+
+    public static readonly ErrorReason InvalidTransferCode = new(
+        "INVALID_TRANSFER_CODE", StatusCode.InvalidArgument, "code must be {allowed}; got {value}.", "code");
+
+    public static readonly ErrorReason InvalidMemo = new(
+        "INVALID_MEMO", StatusCode.InvalidArgument, "memo must be at most {max} characters without control characters.", "memo");
+
+    public static readonly ErrorReason InvalidReference = new(
+        "INVALID_REFERENCE", StatusCode.InvalidArgument,
+        "reference '{value}' is not valid (empty, or 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "reference");
+
+    public static readonly ErrorReason InvalidHoldId = new(
+        "INVALID_HOLD_ID", StatusCode.InvalidArgument, "hold_id '{value}' is not a hold id (as HoldPoints answered, e.g. volunteer/ana#7).", "hold_id");
+
+    public static readonly ErrorReason RecipientNotFound = new(
+        "RECIPIENT_NOT_FOUND", StatusCode.NotFound, "Volunteer '{to_volunteer_id}', the recipient, is not registered.", "to_volunteer_id");
+
+    public static readonly ErrorReason TransferInProgress = new(
+        "TRANSFER_IN_PROGRESS", StatusCode.Aborted,
+        "Transfer {transfer_id} is recorded and under way; it completes by itself within seconds. Retry with the same request id for its outcome.");
+
     // Community policy.
     public static readonly ErrorReason PointsPerHourOutOfRange = new(
         "POINTS_PER_HOUR_OUT_OF_RANGE", StatusCode.InvalidArgument, "points_per_hour must be 0 to {max}; got {value}.", "policy.points_per_hour");

@@ -9,6 +9,7 @@ public static class Identifiers
     public const int MaxIdLength = 64;
     public const int MaxRequestIdLength = 128;
     public const int MaxDisplayNameLength = 200;
+    public const int MaxMemoLength = 200;
 
     /// <summary>Volunteer, community, activity ids: 1-64 of <c>A-Z a-z 0-9 . _ -</c>, starting with a letter or digit.</summary>
     public static bool IsValidId(string? value)
@@ -52,6 +53,25 @@ public static class Identifiers
     public static bool IsValidDisplayName(string? value)
     {
         if (string.IsNullOrWhiteSpace(value) || value.Length > MaxDisplayNameLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Memos: empty, or up to 200 characters without control characters.</summary>
+    public static bool IsValidMemo(string? value)
+    {
+        if (value is null || value.Length > MaxMemoLength)
         {
             return false;
         }

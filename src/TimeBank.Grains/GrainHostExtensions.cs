@@ -13,7 +13,7 @@ public static class GrainHostExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var policies = new PolicyCache(host.Clock);
-        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies));
+        host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies, options));
         host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
         return host;
     }

@@ -7,6 +7,13 @@ public sealed class TimeBankGrainOptions
     /// <summary>Points per hour of service in the default policy a new community gets when created without one.</summary>
     public long PointsPerHour { get; set; } = 10;
 
+    /// <summary>
+    /// Called between the steps of a transfer with the step just made durable ("transfer.held",
+    /// "transfer.credited"). For fault-injection tests: throwing there is a crash at that point — what is
+    /// stored stays, and the rest is left to the transfer's reminder. Does nothing by default.
+    /// </summary>
+    public Func<string, Task> StepHook { get; set; } = static _ => Task.CompletedTask;
+
     public void Validate()
     {
         if (PointsPerHour < 0 || PointsPerHour > Amounts.MaxPointsPerHour)

@@ -13,4 +13,13 @@ public static class AccountNames
     public static string VolunteerHours(string volunteerId) => $"volunteer/{volunteerId}/hours";
 
     public static string VolunteerPoints(string volunteerId) => $"volunteer/{volunteerId}/points";
+
+    /// <summary>
+    /// Hours on their way from one volunteer to another: the payer's pending debit credits it, the payee's
+    /// credit debits it, so it nets to zero once every transfer has ended and the hours are never counted twice.
+    /// </summary>
+    public const string HoursInTransit = "transit/hours";
+
+    /// <summary>Points a volunteer spent through a hold that was posted (until stores hold for themselves).</summary>
+    public static string CommunityPointsRedeemed(string communityId) => $"community/{communityId}/points-redeemed";
 }

@@ -41,6 +41,13 @@ public abstract class Grain<TState> : Grain
     /// <exception cref="DuplicateRequestException">The request id is already recorded; the activation is discarded.</exception>
     protected async Task WriteStateAsync(IReadOnlyList<JournalEntry>? journal = null, RequestRecord? request = null)
     {
+        if (Activation.DiscardRequested)
+        {
+            // This turn already changed the state without storing it (a refused or failed write): writing now
+            // would store that change, so the caller must give up and let the next call reload.
+            throw new StaleStateException($"The state of {GrainId} was discarded earlier in this turn; it is not written.");
+        }
+
         var host = Activation.Host;
         var payload = host.Serializer.Serialize(State);
         var reminders = FindReminders();
@@ -197,9 +204,13 @@ public abstract class Grain<TState> : Grain
             }
 
             fired++;
+            if (Activation.DiscardRequested)
+            {
+                break; // the call left state it did not store; the rest wait for a fresh activation
+            }
         }
 
-        if (reminders.Changed)
+        if (reminders.Changed && !Activation.DiscardRequested)
         {
             await WriteStateAsync();
         }

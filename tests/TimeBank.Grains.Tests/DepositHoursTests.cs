@@ -15,8 +15,8 @@ public sealed class DepositHoursTests
         var result = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
 
         Assert.True(result.Succeeded);
-        Assert.Equal(new DepositReceipt("req-1", 90, 15, result.Value.RecordedAt), result.Value);
-        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Value);
+        Assert.Equal(new DepositReceipt("req-1", 90, 15, result.Value.RecordedAt, new VolunteerBalances(90, 90, 15, 15)), result.Value);
+        Assert.Equal(new VolunteerBalance("ana", 90, 15, 90, 15), (await ana.GetBalanceAsync()).Value);
     }
 
     [Theory]
@@ -39,7 +39,7 @@ public sealed class DepositHoursTests
         var anaAgain = test.Host.GetGrain<IVolunteerGrain>("ana");
         var afterRestart = await anaAgain.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
         Assert.Equal(first.Value, afterRestart.Value);
-        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await anaAgain.GetBalanceAsync()).Value);
+        Assert.Equal(new VolunteerBalance("ana", 90, 15, 90, 15), (await anaAgain.GetBalanceAsync()).Value);
     }
 
     public static readonly TheoryData<string, string, long> OtherContent = GrainTestHost.OnEveryProvider(("park-cleanup", 60L), ("library", 90L));
@@ -56,7 +56,7 @@ public sealed class DepositHoursTests
 
         Assert.Equal(ErrorReasons.RequestIdReused, reused.Reason());
         Assert.Null(reused.Value);
-        Assert.Equal(new VolunteerBalance("ana", 90, 15), (await ana.GetBalanceAsync()).Value);
+        Assert.Equal(new VolunteerBalance("ana", 90, 15, 90, 15), (await ana.GetBalanceAsync()).Value);
     }
 
     public static readonly TheoryData<string, string, string, long, string> BadDeposits = GrainTestHost.OnEveryProvider(
@@ -80,7 +80,7 @@ public sealed class DepositHoursTests
         var result = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key(requestId), activity, minutes));
 
         Assert.Equal(expected, result.Reason()?.Code);
-        Assert.Equal(new VolunteerBalance("ana", 0, 0), (await ana.GetBalanceAsync()).Value);
+        Assert.Equal(new VolunteerBalance("ana", 0, 0, 0, 0), (await ana.GetBalanceAsync()).Value);
         Assert.Empty(await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken));
     }
 
@@ -132,7 +132,7 @@ public sealed class DepositHoursTests
         Assert.All(results, r => Assert.True(r.Succeeded));
         Assert.Single(results.Select(r => r.Value).Distinct());
         Assert.Equal(2, (await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken)).Count);
-        Assert.Equal(new VolunteerBalance("ana", 60, 10), (await ana.GetBalanceAsync()).Value);
+        Assert.Equal(new VolunteerBalance("ana", 60, 10, 60, 10), (await ana.GetBalanceAsync()).Value);
     }
 
     private static async Task<IVolunteerGrain> RegisteredAsync(GrainTestHost test, string id)

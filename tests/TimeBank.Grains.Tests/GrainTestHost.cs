@@ -31,6 +31,20 @@ public sealed class GrainTestHost : IAsyncDisposable
         return data;
     }
 
+    public static TheoryData<string, T> OnEveryProvider<T>(params T[] cases)
+    {
+        var data = new TheoryData<string, T>();
+        foreach (var provider in Providers)
+        {
+            foreach (var value in cases)
+            {
+                data.Add(provider, value);
+            }
+        }
+
+        return data;
+    }
+
     public static TheoryData<string, T1, T2> OnEveryProvider<T1, T2>(params (T1, T2)[] cases)
     {
         var data = new TheoryData<string, T1, T2>();
@@ -47,13 +61,15 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     private readonly string _provider;
     private readonly string? _location;
+    private readonly TimeProvider? _clock;
 
-    private GrainTestHost(string provider, string? location, IGrainStorage storage, GrainHost host)
+    private GrainTestHost(string provider, string? location, IGrainStorage storage, TimeProvider? clock, long pointsPerHour)
     {
         _provider = provider;
         _location = location;
+        _clock = clock;
         Storage = storage;
-        Host = host;
+        Host = NewHost(storage, clock, new TimeBankGrainOptions { PointsPerHour = pointsPerHour });
     }
 
     public IGrainStorage Storage { get; private set; }
@@ -62,7 +78,8 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     /// <param name="lockWait">How long a write waits for a lock held by someone else before it fails (default: the provider's).</param>
     /// <param name="prepare">SQL run on the empty database before the storage opens it (to lay out an older schema).</param>
-    public static async Task<GrainTestHost> StartAsync(string provider, long pointsPerHour = 10, TimeSpan? lockWait = null, string? prepare = null)
+    /// <param name="clock">The hosts' clock (a <see cref="ManualClock"/> to move time); with one, reminders fire only when <see cref="GrainHost.FireDueRemindersAsync"/> is called.</param>
+    public static async Task<GrainTestHost> StartAsync(string provider, long pointsPerHour = 10, TimeSpan? lockWait = null, string? prepare = null, TimeProvider? clock = null)
     {
         var location = provider switch
         {
@@ -86,7 +103,8 @@ public sealed class GrainTestHost : IAsyncDisposable
         }
 
         var storage = await OpenAsync(provider, location, lockWait);
-        var test = new GrainTestHost(provider, location, storage, NewHost(storage, pointsPerHour));
+        var test = new GrainTestHost(provider, location, storage, clock, pointsPerHour);
+
         foreach (var community in Communities)
         {
             var created = await test.Host.GetGrain<ICommunityGrain>(community).CreateCommunityAsync(
@@ -155,7 +173,8 @@ public sealed class GrainTestHost : IAsyncDisposable
     }
 
     /// <summary>Stops the host and starts a new one on the same data, as a process restart would.</summary>
-    public async Task RestartAsync()
+    /// <param name="options">The new host's grain options (a step hook that crashes, or none).</param>
+    public async Task RestartAsync(TimeBankGrainOptions? options = null)
     {
         await Host.DisposeAsync();
         if (_provider != "memory")
@@ -164,7 +183,7 @@ public sealed class GrainTestHost : IAsyncDisposable
             Storage = await OpenAsync(_provider, _location, null);
         }
 
-        Host = NewHost(Storage, 10);
+        Host = NewHost(Storage, _clock, options ?? new TimeBankGrainOptions { PointsPerHour = 10 });
     }
 
     public async ValueTask DisposeAsync()
@@ -173,9 +192,12 @@ public sealed class GrainTestHost : IAsyncDisposable
         await Storage.DisposeAsync();
     }
 
-    private static GrainHost NewHost(IGrainStorage storage, long pointsPerHour)
-        => new GrainHost(storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero })
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = pointsPerHour });
+    private static GrainHost NewHost(IGrainStorage storage, TimeProvider? clock, TimeBankGrainOptions options)
+        => new GrainHost(
+                storage,
+                new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = clock is null ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero },
+                clock: clock)
+            .AddTimeBankGrains(options);
 
     private static async Task<IGrainStorage> OpenAsync(string provider, string? location, TimeSpan? lockWait) => provider switch
     {

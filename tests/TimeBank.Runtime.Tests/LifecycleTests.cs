@@ -1,5 +1,6 @@
 using TimeBank.Runtime.Tests.TestGrains;
 using TimeBank.Storage.InMemory;
+using TimeBank.Testing;
 
 namespace TimeBank.Runtime.Tests;
 

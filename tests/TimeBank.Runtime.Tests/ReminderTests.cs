@@ -2,6 +2,7 @@ using TimeBank.Runtime.Tests.TestGrains;
 using TimeBank.Storage;
 using TimeBank.Storage.InMemory;
 using TimeBank.Storage.Sqlite;
+using TimeBank.Testing;
 
 namespace TimeBank.Runtime.Tests;
 

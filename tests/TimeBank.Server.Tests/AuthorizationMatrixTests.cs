@@ -43,6 +43,14 @@ public sealed class AuthorizationMatrixTests
         [VolunteerServiceMethods.DepositHours.FullName] = (client, _) => client.DepositHoursAsync(new DepositHoursRequest
             { RequestId = NewId(), VolunteerId = "ana", ActivityId = "park", Minutes = 30 }),
         [VolunteerServiceMethods.GetBalance.FullName] = (client, _) => client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" }),
+        [VolunteerServiceMethods.TransferHours.FullName] = (client, _) => client.TransferHoursAsync(new TransferHoursRequest
+            { RequestId = NewId(), VolunteerId = "ana", ToVolunteerId = "ben", Minutes = 1, Code = TransferCode.Gift }),
+        [VolunteerServiceMethods.HoldPoints.FullName] = (client, _) => client.HoldPointsAsync(new HoldPointsRequest
+            { RequestId = NewId(), VolunteerId = "ana", Points = 1 }),
+        [VolunteerServiceMethods.PostHold.FullName] = async (client, fixture) => await client.PostHoldAsync(new PostHoldRequest
+            { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
+        [VolunteerServiceMethods.VoidHold.FullName] = async (client, fixture) => await client.VoidHoldAsync(new VoidHoldRequest
+            { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
     };
 
     [Fact]
@@ -50,7 +58,7 @@ public sealed class AuthorizationMatrixTests
     {
         await using var running = await RunningServer.StartAsync();
         var fixture = new Fixture(running.Client);
-        await running.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
+        await fixture.SeedAsync();
 
         var guarded = ApiPolicy.All.Where(p => !p.Public).ToList();
         Assert.All(guarded, p => Assert.True(Samples.ContainsKey(p.Method.FullName), $"{p} has no sample call in this test"));
@@ -90,7 +98,7 @@ public sealed class AuthorizationMatrixTests
     {
         await using var running = await RunningServer.StartAsync();
         var fixture = new Fixture(running.Client);
-        await running.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
+        await fixture.SeedAsync();
         var revoked = await fixture.KeyAsync(Role.CommunityAdmin, Home);
         using var revokedClient = running.ClientWith(revoked);
         Assert.Null(await OutcomeAsync(() => revokedClient.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })));
@@ -174,6 +182,17 @@ public sealed class AuthorizationMatrixTests
 
     private sealed class Fixture(TimeBankClient admin)
     {
+        /// <summary>Ana at home with hours to give and points to hold in every allowed sample call; Ben elsewhere to receive.</summary>
+        public async Task SeedAsync()
+        {
+            await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
+            await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ben", DisplayName = "Ben", CommunityId = Elsewhere });
+            for (var day = 0; day < 5; day++)
+            {
+                await admin.DepositHoursAsync(new DepositHoursRequest { RequestId = NewId(), VolunteerId = "ana", ActivityId = "setup", Minutes = 1440 });
+            }
+        }
+
         public async Task<string> KeyAsync(Role role, string scope)
         {
             var created = await admin.CreateKeyAsync(new CreateKeyRequest
@@ -183,6 +202,9 @@ public sealed class AuthorizationMatrixTests
             });
             return created.Secret;
         }
+
+        public async Task<string> NewHoldAsync()
+            => (await admin.HoldPointsAsync(new HoldPointsRequest { RequestId = NewId(), VolunteerId = "ana", Points = 1 })).HoldId;
 
         public async Task<string> NewAppKeyIdAsync()
             => (await admin.CreateKeyAsync(new CreateKeyRequest { RequestId = NewId(), Role = "app", Scope = Home, DisplayName = "To revoke" })).Key.KeyId;

@@ -12,4 +12,20 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
     Task<Result<DepositReceipt>> DepositHoursAsync(DepositHours command);
 
     Task<Result<VolunteerBalance>> GetBalanceAsync();
+
+    /// <summary>
+    /// Moves hours to another volunteer: holds them here, has the recipient credit them, then posts the hold
+    /// (or voids it if the recipient refuses). Interrupted, it finishes from a reminder.
+    /// </summary>
+    Task<Result<TransferReceipt>> TransferHoursAsync(TransferHours command);
+
+    /// <summary>The recipient's step of <see cref="TransferHoursAsync"/>; called by the payer's grain only.</summary>
+    Task<Result<TransferCredited>> ReceiveTransferAsync(ReceiveTransfer command);
+
+    /// <summary>Holds points until posted, voided or lapsed (the community's hold expiry).</summary>
+    Task<Result<HoldReceipt>> HoldPointsAsync(HoldPoints command);
+
+    Task<Result<HoldSettled>> PostHoldAsync(PostHold command);
+
+    Task<Result<HoldSettled>> VoidHoldAsync(VoidHold command);
 }

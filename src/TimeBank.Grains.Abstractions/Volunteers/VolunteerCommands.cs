@@ -1,3 +1,5 @@
+using TimeBank.Ledger;
+
 namespace TimeBank.Grains.Volunteers;
 
 public sealed record RegisterVolunteer(RequestKey Request, string DisplayName, string CommunityId);
@@ -7,3 +9,28 @@ public sealed record RegisterVolunteer(RequestKey Request, string DisplayName, s
 /// <param name="Minutes">Minutes of service, 1 to the community's most per deposit (at most 1,440).</param>
 /// <param name="Category">One of the community's service categories, or empty.</param>
 public sealed record DepositHours(RequestKey Request, string ActivityId, long Minutes, string Category = "");
+
+/// <param name="ToVolunteerId">Who receives the hours, in this or another community.</param>
+/// <param name="Minutes">1 to 10^15; within what the payer has plus the community's hours credit limit.</param>
+/// <param name="Code">Gift (given freely) or exchange (paying for service received).</param>
+/// <param name="Memo">Up to 200 characters, shown on both statements.</param>
+public sealed record TransferHours(RequestKey Request, string ToVolunteerId, long Minutes, TransferCode Code, string Memo = "");
+
+/// <summary>
+/// The recipient's step of a transfer, sent by the payer's grain (never by a client): credit the hours the
+/// payer has reserved. Keyed by the transfer id under the system's request key, so a resumed transfer never
+/// credits twice.
+/// </summary>
+/// <param name="ActorKeyId">The key that asked for the transfer; the recipient's journal row names it.</param>
+public sealed record ReceiveTransfer(
+    RequestKey Request, string ActorKeyId, string TransferId, string FromVolunteerId, string FromCommunityId, long Minutes, TransferCode Code, string Memo);
+
+/// <param name="Points">1 to 10^15, within the points available.</param>
+/// <param name="Reference">What the hold is for (a basket, a receipt number), or empty.</param>
+public sealed record HoldPoints(RequestKey Request, long Points, string Reference = "", string Memo = "");
+
+/// <param name="HoldId">The id HoldPoints answered.</param>
+/// <param name="Points">How much of the hold to take: 1 to what it holds, or 0 for all of it; the rest is released.</param>
+public sealed record PostHold(RequestKey Request, string HoldId, long Points = 0);
+
+public sealed record VoidHold(RequestKey Request, string HoldId);

@@ -3,8 +3,26 @@ namespace TimeBank.Grains.Volunteers;
 public sealed record VolunteerProfile(string VolunteerId, string DisplayName, string CommunityId, DateTimeOffset RegisteredAt);
 
 /// <param name="Created">False when the volunteer was already registered with the same name and community.</param>
-public sealed record Registration(VolunteerProfile Volunteer, bool Created);
+public sealed record Registration(VolunteerProfile Volunteer, bool Created, VolunteerBalances Balances);
 
-public sealed record DepositReceipt(string RequestId, long MinutesCredited, long PointsAwarded, DateTimeOffset RecordedAt);
+/// <param name="Balances">The volunteer's balances right after the deposit (null in answers stored before they were kept).</param>
+public sealed record DepositReceipt(string RequestId, long MinutesCredited, long PointsAwarded, DateTimeOffset RecordedAt, VolunteerBalances? Balances = null);
 
-public sealed record VolunteerBalance(string VolunteerId, long HoursMinutes, long Points);
+public sealed record VolunteerBalance(string VolunteerId, long HoursMinutes, long Points, long HoursAvailableMinutes, long PointsAvailable);
+
+/// <summary>A volunteer's balances after a change: posted, and available (posted less what is held).</summary>
+public sealed record VolunteerBalances(long HoursMinutes, long HoursAvailableMinutes, long Points, long PointsAvailable);
+
+/// <param name="TransferId">The transfer's id, <c>volunteer/{payer}#{sequence}</c>: what ReverseTransfer and statements name.</param>
+/// <param name="Balances">The payer's balances once the transfer completed.</param>
+public sealed record TransferReceipt(string RequestId, string TransferId, string ToVolunteerId, long Minutes, DateTimeOffset RecordedAt, VolunteerBalances Balances);
+
+/// <summary>The recipient's answer to <see cref="ReceiveTransfer"/>.</summary>
+public sealed record TransferCredited(string TransferId, long Minutes, VolunteerBalances Balances);
+
+/// <param name="HoldId">The hold's id, <c>volunteer/{v}#{sequence}</c>, for PostHold and VoidHold.</param>
+/// <param name="ExpiresAt">When it lapses unless posted (the community's hold expiry after it was made).</param>
+public sealed record HoldReceipt(string RequestId, string HoldId, long Points, DateTimeOffset ExpiresAt, VolunteerBalances Balances);
+
+/// <param name="PointsPosted">What the hold took (0 when voided); the rest went back to the volunteer.</param>
+public sealed record HoldSettled(string RequestId, string HoldId, long PointsPosted, long PointsReleased, VolunteerBalances Balances);

@@ -21,6 +21,20 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
+    /// True once this turn has changed <c>State</c> without storing it (a refused or colliding mutation): the
+    /// activation forgets its state when the turn ends, and nothing more may be decided or written from it
+    /// in this turn.
+    /// </summary>
+    protected bool StateDiscarded { get; private set; }
+
+    /// <summary>Forgets this activation's state after the turn; see <see cref="StateDiscarded"/>.</summary>
+    protected void Discard()
+    {
+        StateDiscarded = true;
+        DiscardAfterTurn();
+    }
+
+    /// <summary>
     /// Runs one idempotent mutation. <paramref name="apply"/> validates first, then changes <c>State</c>
     /// and reports what it did to the <see cref="Changes"/>; if it answers with a failure, nothing is
     /// written, and if it had reported a change first, this activation forgets its in-memory state after
@@ -36,20 +50,37 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     /// when the state has moved on since (a retried debit must not now fail for want of balance).
     /// </remarks>
     /// <param name="operation">The operation's name, part of the idempotency check (by default the calling method).</param>
-    protected async Task<Result<T>> MutateAsync<TCommand, T>(
+    protected Task<Result<T>> MutateAsync<TCommand, T>(
         RequestKey request, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "")
+        where T : class
+        => MutateAsync(request, request.CallerKeyId, lookUpFirst: false, command, apply, operation);
+
+    /// <summary>
+    /// <see cref="MutateAsync{TCommand, T}(RequestKey, TCommand, Func{TCommand, Changes, Result{T}}, string)"/>
+    /// with two choices: <paramref name="actorKeyId"/> names who acted in the journal when the request key is
+    /// the system's (a step of a transfer done for a caller), and <paramref name="lookUpFirst"/> reads the
+    /// request id before applying, for operations whose answer goes on to drive more steps in the same turn
+    /// and so must never be computed on state that is about to be thrown away.
+    /// </summary>
+    protected async Task<Result<T>> MutateAsync<TCommand, T>(
+        RequestKey request, string actorKeyId, bool lookUpFirst, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "")
         where T : class
     {
         ArgumentNullException.ThrowIfNull(apply);
         var target = GrainId.ToString();
         var fingerprint = Fingerprint(operation, command);
-        var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()), target, State.JournalSequence + 1, request.CallerKeyId);
+        if (lookUpFirst && await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } answered)
+        {
+            return Replay<T>(answered, request, operation, target, fingerprint);
+        }
+
+        var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()), target, State.JournalSequence + 1, actorKeyId);
         var result = apply(command, changes);
         if (!result.Succeeded || !changes.StateChanged)
         {
             if (changes.StateChanged)
             {
-                DiscardAfterTurn();
+                Discard();
             }
 
             return await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier
@@ -66,6 +97,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         }
         catch (DuplicateRequestException)
         {
+            StateDiscarded = true;
             // This caller's id is already recorded: a retry of a call that was answered (or is racing its
             // original on another activation or process), or the id reused. Nothing of this write is stored
             // and this activation is already discarded; the first answer decides.

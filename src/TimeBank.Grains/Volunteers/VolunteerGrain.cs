@@ -3,11 +3,12 @@ using TimeBank.Grains.Communities;
 using TimeBank.Grains.Internal;
 using TimeBank.Ledger;
 using TransferCode = TimeBank.Ledger.TransferCode;
+using TimeBank.Runtime;
 using TimeBank.Storage;
 
 namespace TimeBank.Grains.Volunteers;
 
-public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<VolunteerState>, IVolunteerGrain
+public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOptions options) : TimeBankGrain<VolunteerState>, IVolunteerGrain, IRemindable
 {
     public const string TypeName = "volunteer";
 
@@ -33,7 +34,7 @@ public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<Volunte
             if (StateExists)
             {
                 return State.DisplayName == displayName && State.CommunityId == c.CommunityId
-                    ? new Registration(Profile(), Created: false)
+                    ? new Registration(Profile(), Created: false, Balances())
                     : Failure.Of(ErrorReasons.VolunteerIdTaken, ("volunteer_id", VolunteerId));
             }
 
@@ -41,7 +42,7 @@ public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<Volunte
             State.CommunityId = c.CommunityId;
             State.RegisteredAt = changes.Now;
             changes.StateWasChanged();
-            return new Registration(Profile(), Created: true);
+            return new Registration(Profile(), Created: true, Balances());
         });
     }
 
@@ -57,17 +58,13 @@ public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<Volunte
             return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         }
 
-        if (policies.Find(State.CommunityId) is not { } rules)
+        var policy = await RulesAsync();
+        if (!policy.Succeeded)
         {
-            var policy = await GrainFactory.GetGrain<ICommunityGrain>(State.CommunityId).GetPolicyAsync();
-            if (!policy.Succeeded)
-            {
-                return policy.Failure!;
-            }
-
-            rules = policy.Value!;
+            return policy.Failure;
         }
 
+        var rules = policy.Value;
         return await MutateAsync(command.Request, command, Result<DepositReceipt> (c, changes) =>
         {
             // Checked inside the mutation: the policy may have changed since a first attempt, and a retry of
@@ -101,14 +98,14 @@ public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<Volunte
                 }
             }
 
-            return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now);
+            return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now, Balances());
         });
     }
 
     public Task<Result<VolunteerBalance>> GetBalanceAsync()
     {
         Result<VolunteerBalance> result = StateExists
-            ? new VolunteerBalance(VolunteerId, State.Hours.CreditBalance, State.Points.CreditBalance)
+            ? new VolunteerBalance(VolunteerId, State.Hours.CreditBalance, State.Points.CreditBalance, State.Hours.AvailableCredit, State.Points.AvailableCredit)
             : Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         return Task.FromResult(result);
     }
@@ -155,14 +152,37 @@ public sealed class VolunteerGrain(PolicyCache policies) : TimeBankGrain<Volunte
             : null;
     }
 
+    public Task ReceiveReminderAsync(string name, DateTimeOffset due) => name switch
+    {
+        TransfersReminder => ResumeTransfersAsync(),
+        HoldsReminder => ExpireHoldsAsync(),
+        _ => Task.CompletedTask, // a reminder of an older version of this grain: let it lapse
+    };
+
+    /// <summary>The rules of this volunteer's community: from the per-host cache, or asked of the community grain.</summary>
+    private async Task<Result<PolicySnapshot>> RulesAsync()
+    {
+        if (policies.Find(State.CommunityId) is { } cached)
+        {
+            return cached;
+        }
+
+        return await GrainFactory.GetGrain<ICommunityGrain>(State.CommunityId).GetPolicyAsync();
+    }
+
     /// <summary>This volunteer's two accounts and holds as a book (changed in place).</summary>
-    private Book Book(PolicySnapshot policy) => new(
+    private Book Book(PolicySnapshot policy) => Book(policy.Settings.HoursCreditLimitMinutes);
+
+    /// <param name="hoursLimit">How far below zero the hours may go; null for no limit (steps that only end earlier holds).</param>
+    private Book Book(long? hoursLimit) => new(
         new Dictionary<string, TrackedAccount>(StringComparer.Ordinal)
         {
-            [AccountNames.VolunteerHours(VolunteerId)] = new(LedgerKind.Hours, State.Hours, Limit: policy.Settings.HoursCreditLimitMinutes),
+            [AccountNames.VolunteerHours(VolunteerId)] = new(LedgerKind.Hours, State.Hours, Limit: hoursLimit),
             [AccountNames.VolunteerPoints(VolunteerId)] = new(LedgerKind.Points, State.Points, Limit: 0),
         },
         State.Pending);
+
+    private VolunteerBalances Balances() => new(State.Hours.CreditBalance, State.Hours.AvailableCredit, State.Points.CreditBalance, State.Points.AvailableCredit);
 
     private VolunteerProfile Profile() => new(VolunteerId, State.DisplayName, State.CommunityId, State.RegisteredAt);
 }

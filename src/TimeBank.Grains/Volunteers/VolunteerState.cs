@@ -25,4 +25,8 @@ public sealed class VolunteerState : IJournaledState
 
     /// <summary>Pending transfers on this volunteer's accounts (holds), by id, with how each ended.</summary>
     public Dictionary<string, PendingTransfer> Pending { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Hour transfers this volunteer paid, by transfer id: what each asked for and how it ended, so a
+    /// retry gets its outcome and an interrupted one can be finished.</summary>
+    public Dictionary<string, OutgoingTransfer> Outgoing { get; set; } = new(StringComparer.Ordinal);
 }

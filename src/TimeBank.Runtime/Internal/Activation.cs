@@ -84,6 +84,18 @@ internal sealed class Activation : IGrainFactory
         return true;
     }
 
+    /// <summary>True once this turn asked for the activation to be discarded: its in-memory state is not to be trusted.</summary>
+    public bool DiscardRequested
+    {
+        get
+        {
+            lock (this)
+            {
+                return _discardRequested;
+            }
+        }
+    }
+
     /// <summary>Called inside a turn whose state write failed: once the turn ends, the activation is gone.</summary>
     public void DiscardAfterTurn()
     {

@@ -40,5 +40,14 @@ public static class ApiPolicy
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(VolunteerServiceMethods.GetBalance)
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        // Scoped by the payer: the recipient may be in any community (hours are used across the city).
+        RpcPolicy.For(VolunteerServiceMethods.TransferHours).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(VolunteerServiceMethods.HoldPoints).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(VolunteerServiceMethods.PostHold).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(VolunteerServiceMethods.VoidHold).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
     ];
 }

@@ -163,7 +163,11 @@ internal static class MessageMapper
                 var nested = CommandFactory(field.MessageType, plain, []);
                 return value => value is IMessage message ? nested(message, "") : null;
             case FieldType.Enum when plain.IsEnum:
-                return value => ConvertEnum(value!, plain, field, where);
+                // By name, as the two enums are written; a value the domain enum lacks (UNSPECIFIED, a number
+                // from a newer client) passes as its number, for the grain to refuse with its own reason.
+                return value => System.Enum.TryParse(plain, value!.ToString(), ignoreCase: true, out var named) && System.Enum.IsDefined(plain, named!)
+                    ? named!
+                    : System.Enum.ToObject(plain, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
             case FieldType.Bytes when plain == typeof(byte[]):
                 return value => ((ByteString)value!).ToByteArray();
             default:

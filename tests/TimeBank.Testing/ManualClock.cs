@@ -1,6 +1,6 @@
-namespace TimeBank.Runtime.Tests;
+namespace TimeBank.Testing;
 
-/// <summary>A clock that moves only when told to, for collection tests that must not wait in real time.</summary>
+/// <summary>A clock that moves only when told to, for tests of collection, reminders and expiry that must not wait in real time.</summary>
 public sealed class ManualClock : TimeProvider
 {
     private long _ticks = new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero).UtcTicks;

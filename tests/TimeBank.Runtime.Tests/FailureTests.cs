@@ -40,6 +40,21 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_second_write_in_the_turn_whose_write_failed_is_refused_so_the_unstored_change_never_lands()
+    {
+        var storage = new FaultyStorage();
+        await using var host = Hosts.Create(storage);
+        var grain = host.GetGrain<ICounterGrain>("careless");
+        Assert.Equal(1, await grain.IncrementAsync(yieldInside: false));
+
+        storage.FailNextWrites(1);
+        await Assert.ThrowsAsync<StaleStateException>(grain.IncrementWritingAgainAfterAFailureAsync);
+
+        Assert.Equal(1, (await grain.GetAsync()).Count);
+        Assert.Equal(2, await grain.IncrementAsync(yieldInside: false));
+    }
+
+    [Fact]
     public async Task Calls_queued_behind_a_failed_write_run_on_a_fresh_activation()
     {
         var storage = new FaultyStorage();

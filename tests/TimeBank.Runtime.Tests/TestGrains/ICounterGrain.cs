@@ -16,6 +16,9 @@ public interface ICounterGrain : IGrainWithStringKey
 
     /// <summary>Waits for the gate, then increments and stores: lets a test queue calls behind it.</summary>
     Task<long> IncrementAfterAsync(TaskCompletionSource gate);
+
+    /// <summary>Increments, and when the write fails, swallows the failure and writes again in the same turn.</summary>
+    Task<long> IncrementWritingAgainAfterAFailureAsync();
 }
 
 public sealed record CounterSnapshot(long Count, Guid ActivationId, IReadOnlyList<int> Appended, int MaxConcurrentTurns);

@@ -4,6 +4,7 @@ using Npgsql;
 using TimeBank.Grains;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
+using TimeBank.Ledger;
 using TimeBank.Runtime;
 using TimeBank.Storage;
 using TimeBank.Storage.Postgres;
@@ -17,6 +18,9 @@ namespace TimeBank.Benchmarks;
 /// for <c>--seconds</c>. Run once with group commit and once with one transaction per write
 /// (<c>MaxBatchSize = 1</c>), on SQLite and, when a connection string is given, on PostgreSQL.
 /// Every run ends by checking that the balances add up to what was acknowledged.
+/// <c>--operations transfers</c> (or <c>deposits,transfers</c>, measured one after the other in the same run)
+/// does the same with one-minute hour transfers between random pairs of volunteers seeded with a day each:
+/// three durable writes and two request-id reads per transfer, across two grains.
 /// </summary>
 /// <remarks>Not BenchmarkDotNet: a throughput figure over seconds of real I/O, not a nanosecond-scale loop.</remarks>
 internal static class DurableDeposits
@@ -29,6 +33,12 @@ internal static class DurableDeposits
         var postgres = StringOption(args, "--postgres") ?? Environment.GetEnvironmentVariable("TIMEBANK_TEST_POSTGRES");
         var providers = (StringOption(args, "--providers") ?? "sqlite,postgres").Split(',');
         var window = TimeSpan.FromMilliseconds(IntOption(args, "--window-ms", 0));
+        var operations = (StringOption(args, "--operations") ?? "deposits").Split(',');
+        if (operations.Except(["deposits", "transfers"]).FirstOrDefault() is { } unknown)
+        {
+            output.WriteLine($"--operations takes deposits, transfers or both (comma-separated); got '{unknown}'.");
+            return 2;
+        }
 
         output.WriteLine($"durable deposits: {callers} callers, {volunteers} volunteers, {seconds} s per run, batch window {window.TotalMilliseconds} ms, {Environment.ProcessorCount} cores");
         foreach (var provider in providers)
@@ -39,16 +49,19 @@ internal static class DurableDeposits
                 continue;
             }
 
-            var batched = await MeasureAsync(provider, postgres, maxBatchSize: 256, window, callers, volunteers, seconds);
-            output.WriteLine(batched.Describe(provider, "group commit"));
-            if (args.Contains("--group-commit-only", StringComparer.Ordinal))
+            foreach (var operation in operations)
             {
-                continue;
-            }
+                var batched = await MeasureAsync(provider, postgres, maxBatchSize: 256, window, callers, volunteers, seconds, operation);
+                output.WriteLine(batched.Describe(provider, "group commit", operation));
+                if (args.Contains("--group-commit-only", StringComparer.Ordinal))
+                {
+                    continue;
+                }
 
-            var single = await MeasureAsync(provider, postgres, maxBatchSize: 1, TimeSpan.Zero, callers, volunteers, seconds);
-            output.WriteLine(single.Describe(provider, "one transaction per write"));
-            output.WriteLine($"{provider}: group commit / one transaction per write = {batched.PerSecond / single.PerSecond:F2}x");
+                var single = await MeasureAsync(provider, postgres, maxBatchSize: 1, TimeSpan.Zero, callers, volunteers, seconds, operation);
+                output.WriteLine(single.Describe(provider, "one transaction per write", operation));
+                output.WriteLine($"{provider} {operation}: group commit / one transaction per write = {batched.PerSecond / single.PerSecond:F2}x");
+            }
         }
 
         return 0;
@@ -57,7 +70,11 @@ internal static class DurableDeposits
     /// <summary>The one calling key of the run: request ids are unique per key.</summary>
     private const string CallerKeyId = "loadgen";
 
-    private static async Task<Result> MeasureAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window, int callers, int volunteers, int seconds)
+    /// <summary>What one caller does once: a deposit (answers the minutes credited) or a transfer (answers 0: it moves hours, creates none).</summary>
+    private delegate Task<long> Operation(GrainHost host, Random random, RequestKey request);
+
+    private static async Task<Result> MeasureAsync(
+        string provider, string? postgres, int maxBatchSize, TimeSpan window, int callers, int volunteers, int seconds, string operationName)
     {
         await using var storage = await OpenAsync(provider, postgres, maxBatchSize, window);
         await using var host = new GrainHost(storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero })
@@ -68,10 +85,28 @@ internal static class DurableDeposits
             await host.GetGrain<IVolunteerGrain>($"v{v}").RegisterVolunteerAsync(new RegisterVolunteer(new RequestKey(CallerKeyId, $"register-{v}"), $"Volunteer {v}", "riverside"));
         }
 
+        long seeded = 0;
+        Operation operation;
+        if (operationName == "transfers")
+        {
+            // A day of hours each to give away, one minute at a time between random pairs.
+            for (var v = 0; v < volunteers; v++)
+            {
+                await host.GetGrain<IVolunteerGrain>($"v{v}").DepositHoursAsync(new DepositHours(new RequestKey(CallerKeyId, $"seed-{v}"), "seed", Amounts.MaxMinutesPerDeposit));
+                seeded += Amounts.MaxMinutesPerDeposit;
+            }
+
+            operation = (h, random, request) => TransferAsync(h, random, request, volunteers);
+        }
+        else
+        {
+            operation = (h, random, request) => DepositAsync(h, random, request, volunteers);
+        }
+
         // Two seconds of warm-up (JIT, connection pools, caches), then the measured window.
-        var warm = await RunCallersAsync(host, callers, volunteers, TimeSpan.FromSeconds(2), "warm");
+        var warm = await RunCallersAsync(host, callers, operation, TimeSpan.FromSeconds(2), "warm");
         var clock = Stopwatch.StartNew();
-        var run = await RunCallersAsync(host, callers, volunteers, TimeSpan.FromSeconds(seconds), "run");
+        var run = await RunCallersAsync(host, callers, operation, TimeSpan.FromSeconds(seconds), "run");
         var elapsed = clock.Elapsed;
 
         // The figure counts only what was durably acknowledged; prove the books agree before reporting it.
@@ -81,9 +116,9 @@ internal static class DurableDeposits
             held += (await host.GetGrain<IVolunteerGrain>($"v{v}").GetBalanceAsync()).Value!.HoursMinutes;
         }
 
-        if (held != warm.Minutes + run.Minutes)
+        if (held != seeded + warm.Minutes + run.Minutes)
         {
-            throw new InvalidOperationException($"Balances hold {held} minutes but {warm.Minutes + run.Minutes} were acknowledged.");
+            throw new InvalidOperationException($"Balances hold {held} minutes but {seeded + warm.Minutes + run.Minutes} were acknowledged.");
         }
 
         run.Latencies.Sort();
@@ -91,7 +126,7 @@ internal static class DurableDeposits
     }
 
     private static async Task<(long Count, long Minutes, List<double> Latencies)> RunCallersAsync(
-        GrainHost host, int callers, int volunteers, TimeSpan duration, string tag)
+        GrainHost host, int callers, Operation operation, TimeSpan duration, string tag)
     {
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var perCaller = await Task.WhenAll(Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
@@ -101,24 +136,45 @@ internal static class DurableDeposits
             long count = 0, minutes = 0;
             while (Stopwatch.GetTimestamp() < until)
             {
-                var grain = host.GetGrain<IVolunteerGrain>($"v{random.Next(volunteers)}");
-                var amount = 1 + random.Next(120);
                 var started = Stopwatch.GetTimestamp();
-                var result = await grain.DepositHoursAsync(new DepositHours(new RequestKey(CallerKeyId, $"{tag}-{c}-{count}"), "act", amount));
+                minutes += await operation(host, random, new RequestKey(CallerKeyId, $"{tag}-{c}-{count}"));
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (!result.Succeeded)
-                {
-                    throw new InvalidOperationException($"Deposit refused: {result.Failure}");
-                }
-
                 count++;
-                minutes += amount;
             }
 
             return (count, minutes, latencies);
         })));
 
         return (perCaller.Sum(p => p.count), perCaller.Sum(p => p.minutes), perCaller.SelectMany(p => p.latencies).ToList());
+    }
+
+    private static async Task<long> DepositAsync(GrainHost host, Random random, RequestKey request, int volunteers)
+    {
+        var amount = 1 + random.Next(120);
+        var result = await host.GetGrain<IVolunteerGrain>($"v{random.Next(volunteers)}").DepositHoursAsync(new DepositHours(request, "act", amount));
+        return result.Succeeded ? amount : throw new InvalidOperationException($"Deposit refused: {result.Failure}");
+    }
+
+    private static async Task<long> TransferAsync(GrainHost host, Random random, RequestKey request, int volunteers)
+    {
+        var payer = random.Next(volunteers);
+        var payee = (payer + 1 + random.Next(volunteers - 1)) % volunteers;
+        var command = new TransferHours(request, $"v{payee}", 1, TransferCode.Gift);
+        while (true)
+        {
+            // ABORTED (a transfer the other way between the same two at that instant) is retried with the same
+            // request id, as a client would; the latency counts until the answer is final.
+            var result = await host.GetGrain<IVolunteerGrain>($"v{payer}").TransferHoursAsync(command);
+            if (result.Succeeded)
+            {
+                return 0;
+            }
+
+            if (result.Failure.Reason.Status != Rpc.StatusCode.Aborted)
+            {
+                throw new InvalidOperationException($"Transfer refused: {result.Failure}");
+            }
+        }
     }
 
     private static async Task<IGrainStorage> OpenAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window)
@@ -158,11 +214,11 @@ internal static class DurableDeposits
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private sealed record Result(long Deposits, TimeSpan Elapsed, double P50Ms, double P99Ms)
+    private sealed record Result(long Operations, TimeSpan Elapsed, double P50Ms, double P99Ms)
     {
-        public double PerSecond => Deposits / Elapsed.TotalSeconds;
+        public double PerSecond => Operations / Elapsed.TotalSeconds;
 
-        public string Describe(string provider, string mode)
-            => $"{provider}, {mode}: {Deposits} deposits in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0} deposits/s (latency p50 {P50Ms:F2} ms, p99 {P99Ms:F2} ms)";
+        public string Describe(string provider, string mode, string operation)
+            => $"{provider}, {mode}: {Operations} {operation} in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0} {operation}/s (latency p50 {P50Ms:F2} ms, p99 {P99Ms:F2} ms)";
     }
 }

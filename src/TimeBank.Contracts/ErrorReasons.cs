@@ -72,6 +72,19 @@ public static class ErrorReasons
     public static readonly ErrorReason RecipientNotFound = new(
         "RECIPIENT_NOT_FOUND", StatusCode.NotFound, "Volunteer '{to_volunteer_id}', the recipient, is not registered.", "to_volunteer_id");
 
+    public static readonly ErrorReason InvalidTransferId = new(
+        "INVALID_TRANSFER_ID", StatusCode.InvalidArgument, "transfer_id '{value}' is not a transfer id (e.g. volunteer/ana#7).", "transfer_id");
+
+    public static readonly ErrorReason TransferNotFound = new(
+        "TRANSFER_NOT_FOUND", StatusCode.NotFound, "Transfer '{transfer_id}' is not in this volunteer's journal.", "transfer_id");
+
+    public static readonly ErrorReason TransferNotReversible = new(
+        "TRANSFER_NOT_REVERSIBLE", StatusCode.FailedPrecondition,
+        "Transfer '{transfer_id}' cannot be reversed: {why}.", "transfer_id");
+
+    public static readonly ErrorReason TransferAlreadyReversed = new(
+        "TRANSFER_ALREADY_REVERSED", StatusCode.FailedPrecondition, "Transfer '{transfer_id}' was already reversed by {reversal_id}.", "transfer_id");
+
     public static readonly ErrorReason TransferInProgress = new(
         "TRANSFER_IN_PROGRESS", StatusCode.Aborted,
         "Transfer {transfer_id} is recorded and under way; it completes by itself within seconds. Retry with the same request id for its outcome.");

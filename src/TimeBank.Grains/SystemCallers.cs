@@ -9,4 +9,6 @@ public static class SystemCallers
     public const string Transfers = "system/transfers";
 
     public const string Holds = "system/holds";
+
+    public const string Reversals = "system/reversals";
 }

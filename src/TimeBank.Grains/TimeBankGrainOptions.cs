@@ -8,8 +8,8 @@ public sealed class TimeBankGrainOptions
     public long PointsPerHour { get; set; } = 10;
 
     /// <summary>
-    /// Called between the steps of a transfer with the step just made durable ("transfer.held",
-    /// "transfer.credited"). For fault-injection tests: throwing there is a crash at that point — what is
+    /// Called between the steps of a transfer or a reversal with the step just made durable ("transfer.held",
+    /// "transfer.credited", "reversal.recorded", "reversal.returned"). For fault-injection tests: throwing there is a crash at that point — what is
     /// stored stays, and the rest is left to the transfer's reminder. Does nothing by default.
     /// </summary>
     public Func<string, Task> StepHook { get; set; } = static _ => Task.CompletedTask;

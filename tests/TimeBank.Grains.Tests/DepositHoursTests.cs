@@ -15,7 +15,7 @@ public sealed class DepositHoursTests
         var result = await ana.DepositHoursAsync(new DepositHours(TestRequests.Key("req-1"), "park-cleanup", 90));
 
         Assert.True(result.Succeeded);
-        Assert.Equal(new DepositReceipt("req-1", 90, 15, result.Value.RecordedAt, new VolunteerBalances(90, 90, 15, 15)), result.Value);
+        Assert.Equal(new DepositReceipt("req-1", 90, 15, result.Value.RecordedAt, new VolunteerBalances(90, 90, 15, 15), "volunteer/ana#1", "volunteer/ana#2"), result.Value);
         Assert.Equal(new VolunteerBalance("ana", 90, 15, 90, 15), (await ana.GetBalanceAsync()).Value);
     }
 

@@ -51,6 +51,8 @@ public sealed class AuthorizationMatrixTests
             { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
         [VolunteerServiceMethods.VoidHold.FullName] = async (client, fixture) => await client.VoidHoldAsync(new VoidHoldRequest
             { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
+        [VolunteerServiceMethods.ReverseTransfer.FullName] = async (client, fixture) => await client.ReverseTransferAsync(new ReverseTransferRequest
+            { RequestId = NewId(), VolunteerId = "ana", TransferId = await fixture.NewDepositAsync() }),
     };
 
     [Fact]
@@ -202,6 +204,9 @@ public sealed class AuthorizationMatrixTests
             });
             return created.Secret;
         }
+
+        public async Task<string> NewDepositAsync()
+            => (await admin.DepositHoursAsync(new DepositHoursRequest { RequestId = NewId(), VolunteerId = "ana", ActivityId = "to-reverse", Minutes = 5 })).HoursTransferId;
 
         public async Task<string> NewHoldAsync()
             => (await admin.HoldPointsAsync(new HoldPointsRequest { RequestId = NewId(), VolunteerId = "ana", Points = 1 })).HoldId;

@@ -34,6 +34,24 @@ public sealed class TransferAndHoldTests
         Assert.Equal((StatusCode.FailedPrecondition, "HOLD_ALREADY_POSTED"), (again.StatusCode, again.Reason));
     }
 
+    [Fact]
+    public async Task A_deposit_is_reversed_once_over_the_wire_and_a_second_try_is_a_failed_precondition()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var client = running.Client;
+        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = "r-ana", VolunteerId = "ana", DisplayName = "Ana", CommunityId = "riverside" });
+        var deposit = await client.DepositHoursAsync(new DepositHoursRequest { RequestId = "d1", VolunteerId = "ana", ActivityId = "park", Minutes = 60 });
+        Assert.Equal(("volunteer/ana#1", "volunteer/ana#2"), (deposit.HoursTransferId, deposit.PointsTransferId));
+
+        var reversed = await client.ReverseTransferAsync(new ReverseTransferRequest { RequestId = "x1", VolunteerId = "ana", TransferId = deposit.HoursTransferId, Memo = "typo" });
+        Assert.Equal(("volunteer/ana#3", LedgerType.Hours, 60L, 0L), (reversed.ReversalId, reversed.Ledger, reversed.Amount, reversed.Balances.HoursMinutes));
+
+        var twice = await Assert.ThrowsAsync<RpcException>(() => client.ReverseTransferAsync(new ReverseTransferRequest { RequestId = "x2", VolunteerId = "ana", TransferId = deposit.HoursTransferId }));
+        Assert.Equal((StatusCode.FailedPrecondition, "TRANSFER_ALREADY_REVERSED"), (twice.StatusCode, twice.Reason));
+        var malformed = await Assert.ThrowsAsync<RpcException>(() => client.ReverseTransferAsync(new ReverseTransferRequest { RequestId = "x3", VolunteerId = "ana", TransferId = "#1" }));
+        Assert.Equal((StatusCode.InvalidArgument, "INVALID_TRANSFER_ID"), (malformed.StatusCode, malformed.Reason));
+    }
+
     public static readonly TheoryData<string, long, TransferCode, StatusCode, string> BadTransfers = new()
     {
         { "ben", 10, TransferCode.Unspecified, StatusCode.InvalidArgument, "INVALID_TRANSFER_CODE" },

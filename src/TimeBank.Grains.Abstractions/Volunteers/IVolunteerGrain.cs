@@ -28,4 +28,13 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
     Task<Result<HoldSettled>> PostHoldAsync(PostHold command);
 
     Task<Result<HoldSettled>> VoidHoldAsync(VoidHold command);
+
+    /// <summary>
+    /// Undoes a deposit's row or a transfer this volunteer paid with a compensating transfer, once. A transfer's
+    /// minutes come back from its recipient (within the recipient's limit), as a saga finished by a reminder.
+    /// </summary>
+    Task<Result<ReversalReceipt>> ReverseTransferAsync(ReverseTransfer command);
+
+    /// <summary>The recipient's step of reversing a transfer; called by the payer's grain only.</summary>
+    Task<Result<TransferReturned>> ReturnTransferAsync(ReturnTransfer command);
 }

@@ -34,3 +34,13 @@ public sealed record HoldPoints(RequestKey Request, long Points, string Referenc
 public sealed record PostHold(RequestKey Request, string HoldId, long Points = 0);
 
 public sealed record VoidHold(RequestKey Request, string HoldId);
+
+/// <param name="TransferId">A deposit's row (its hours or its points) or a transfer this volunteer paid: <c>volunteer/{this volunteer}#{sequence}</c>.</param>
+/// <param name="Memo">Why, up to 200 characters; shown on the statements.</param>
+public sealed record ReverseTransfer(RequestKey Request, string TransferId, string Memo = "");
+
+/// <summary>
+/// The recipient's step of reversing a transfer it received, sent by the payer's grain (never by a client):
+/// give the minutes back toward transit, within the recipient's limit. Keyed by the original transfer id.
+/// </summary>
+public sealed record ReturnTransfer(RequestKey Request, string ActorKeyId, string TransferId, string PayerVolunteerId, long Minutes, string Memo);

@@ -1,3 +1,5 @@
+using TimeBank.Ledger;
+
 namespace TimeBank.Grains.Volunteers;
 
 public sealed record VolunteerProfile(string VolunteerId, string DisplayName, string CommunityId, DateTimeOffset RegisteredAt);
@@ -6,7 +8,11 @@ public sealed record VolunteerProfile(string VolunteerId, string DisplayName, st
 public sealed record Registration(VolunteerProfile Volunteer, bool Created, VolunteerBalances Balances);
 
 /// <param name="Balances">The volunteer's balances right after the deposit (null in answers stored before they were kept).</param>
-public sealed record DepositReceipt(string RequestId, long MinutesCredited, long PointsAwarded, DateTimeOffset RecordedAt, VolunteerBalances? Balances = null);
+/// <param name="HoursTransferId">The row that credited the minutes (what ReverseTransfer names); empty in answers stored before it was kept.</param>
+/// <param name="PointsTransferId">The row that credited the points; empty when none were earned.</param>
+public sealed record DepositReceipt(
+    string RequestId, long MinutesCredited, long PointsAwarded, DateTimeOffset RecordedAt, VolunteerBalances? Balances = null,
+    string HoursTransferId = "", string PointsTransferId = "");
 
 public sealed record VolunteerBalance(string VolunteerId, long HoursMinutes, long Points, long HoursAvailableMinutes, long PointsAvailable);
 
@@ -26,3 +32,11 @@ public sealed record HoldReceipt(string RequestId, string HoldId, long Points, D
 
 /// <param name="PointsPosted">What the hold took (0 when voided); the rest went back to the volunteer.</param>
 public sealed record HoldSettled(string RequestId, string HoldId, long PointsPosted, long PointsReleased, VolunteerBalances Balances);
+
+/// <param name="TransferId">The transfer reversed.</param>
+/// <param name="ReversalId">The compensating row on this volunteer's journal.</param>
+/// <param name="Balances">This volunteer's balances after the reversal.</param>
+public sealed record ReversalReceipt(string RequestId, string TransferId, string ReversalId, LedgerKind Ledger, long Amount, DateTimeOffset RecordedAt, VolunteerBalances Balances);
+
+/// <summary>The recipient's answer to <see cref="ReturnTransfer"/>.</summary>
+public sealed record TransferReturned(string TransferId, long Minutes, VolunteerBalances Balances);

@@ -185,16 +185,12 @@ public sealed partial class VolunteerGrain
             return Failure.Of(ErrorReasons.InvalidRequestId, ("value", request.RequestId));
         }
 
-        // A hold id is a transfer id: "volunteer/{id}#{sequence}". Another volunteer's is well formed but not here.
-        var hash = holdId.LastIndexOf('#');
-        var owner = hash > 0 ? holdId[..hash] : "";
-        var wellFormed = owner.StartsWith("volunteer/", StringComparison.Ordinal) && Identifiers.IsValidId(owner["volunteer/".Length..])
-            && long.TryParse(holdId.AsSpan(hash + 1), System.Globalization.NumberStyles.None, null, out var sequence) && sequence > 0;
-        if (!wellFormed)
+        // A hold id is a transfer id. Another volunteer's is well formed but not here.
+        return ParseTransferId(holdId) switch
         {
-            return Failure.Of(ErrorReasons.InvalidHoldId, ("value", holdId));
-        }
-
-        return owner == GrainId.ToString() ? null : Failure.Of(ErrorReasons.HoldNotFound, ("hold_id", holdId));
+            null => Failure.Of(ErrorReasons.InvalidHoldId, ("value", holdId)),
+            { Mine: false } => Failure.Of(ErrorReasons.HoldNotFound, ("hold_id", holdId)),
+            _ => null,
+        };
     }
 }

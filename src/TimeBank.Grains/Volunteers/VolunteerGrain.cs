@@ -81,6 +81,8 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
 
             var points = Amounts.PointsForMinutes(c.Minutes, rules.Settings.PointsPerHour);
             var book = Book(rules);
+            var hoursTransferId = changes.NextTransferId;
+            var pointsTransferId = "";
             var hours = new Move(LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId), AccountNames.VolunteerHours(VolunteerId),
                 c.Minutes, TransferCode.Service, c.ActivityId, c.Category);
             if (changes.Apply(book, hours, rules.Version) is not TransferResult.Ok and var refused)
@@ -90,6 +92,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
 
             if (points > 0)
             {
+                pointsTransferId = changes.NextTransferId;
                 var credit = new Move(LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId), AccountNames.VolunteerPoints(VolunteerId),
                     points, TransferCode.Service, c.ActivityId, c.Category);
                 if (changes.Apply(book, credit, rules.Version) is not TransferResult.Ok and var refusedPoints)
@@ -98,7 +101,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
                 }
             }
 
-            return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now, Balances());
+            return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now, Balances(), hoursTransferId, pointsTransferId);
         });
     }
 
@@ -156,6 +159,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
     {
         TransfersReminder => ResumeTransfersAsync(),
         HoldsReminder => ExpireHoldsAsync(),
+        ReversalsReminder => ResumeReversalsAsync(),
         _ => Task.CompletedTask, // a reminder of an older version of this grain: let it lapse
     };
 
@@ -183,6 +187,21 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
         State.Pending);
 
     private VolunteerBalances Balances() => new(State.Hours.CreditBalance, State.Hours.AvailableCredit, State.Points.CreditBalance, State.Points.AvailableCredit);
+
+    /// <summary>A transfer id, <c>volunteer/{id}#{sequence}</c>: its sequence and whether it is this volunteer's; null when malformed.</summary>
+    private (bool Mine, long Sequence)? ParseTransferId(string transferId)
+    {
+        var hash = transferId.LastIndexOf('#');
+        var owner = hash > 0 ? transferId[..hash] : "";
+        const string Prefix = TypeName + "/";
+        if (!owner.StartsWith(Prefix, StringComparison.Ordinal) || !Identifiers.IsValidId(owner[Prefix.Length..])
+            || !long.TryParse(transferId.AsSpan(hash + 1), System.Globalization.NumberStyles.None, null, out var sequence) || sequence <= 0)
+        {
+            return null;
+        }
+
+        return (owner == GrainId.ToString(), sequence);
+    }
 
     private VolunteerProfile Profile() => new(VolunteerId, State.DisplayName, State.CommunityId, State.RegisteredAt);
 }

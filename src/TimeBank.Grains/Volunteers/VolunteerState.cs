@@ -29,4 +29,7 @@ public sealed class VolunteerState : IJournaledState
     /// <summary>Hour transfers this volunteer paid, by transfer id: what each asked for and how it ended, so a
     /// retry gets its outcome and an interrupted one can be finished.</summary>
     public Dictionary<string, OutgoingTransfer> Outgoing { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Reversals of this volunteer's deposits and paid transfers, by the id of the transfer reversed: each at most once.</summary>
+    public Dictionary<string, ReversalRecord> Reversals { get; set; } = new(StringComparer.Ordinal);
 }

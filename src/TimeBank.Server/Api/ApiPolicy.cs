@@ -49,5 +49,7 @@ public static class ApiPolicy
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(VolunteerServiceMethods.VoidHold).Mutation()
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(VolunteerServiceMethods.ReverseTransfer).Mutation()
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
     ];
 }

@@ -12,4 +12,7 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
     Task<Result<DepositReceipt>> DepositHoursAsync(DepositHours command);
 
     Task<Result<VolunteerBalance>> GetBalanceAsync();
+
+    /// <summary>A page of the volunteer's statement, newest first, with each line's running balance.</summary>
+    Task<Result<Statement>> GetStatementAsync(GetStatement query);
 }

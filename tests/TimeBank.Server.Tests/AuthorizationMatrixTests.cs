@@ -43,6 +43,13 @@ public sealed class AuthorizationMatrixTests
         [VolunteerServiceMethods.DepositHours.FullName] = (client, _) => client.DepositHoursAsync(new DepositHoursRequest
             { RequestId = NewId(), VolunteerId = "ana", ActivityId = "park", Minutes = 30 }),
         [VolunteerServiceMethods.GetBalance.FullName] = (client, _) => client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" }),
+        [VolunteerServiceMethods.GetStatement.FullName] = (client, _) => client.GetStatementAsync(new GetStatementRequest { VolunteerId = "ana", PageSize = 10 }),
+        [VolunteerServiceMethods.ExportStatement.FullName] = async (client, _) =>
+        {
+            await foreach (var chunk in client.ExportStatementAsync(new ExportStatementRequest { VolunteerId = "ana" }))
+            {
+            }
+        },
     };
 
     [Fact]
@@ -80,6 +87,8 @@ public sealed class AuthorizationMatrixTests
         using (var cityAuditor = running.ClientWith(await fixture.KeyAsync(Role.Auditor, "*")))
         {
             Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetBalance.FullName](cityAuditor, fixture)));
+            Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetStatement.FullName](cityAuditor, fixture)));
+            Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.ExportStatement.FullName](cityAuditor, fixture)));
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
@@ -138,6 +147,11 @@ public sealed class AuthorizationMatrixTests
         Assert.True(Policy(VolunteerServiceMethods.RegisterVolunteer).Roles.Contains(Role.App), "VolunteerServiceMethods.RegisterVolunteer refuses App");
         Assert.True(Policy(VolunteerServiceMethods.GetBalance).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.GetBalance refuses Auditor");
         Assert.Equal([Role.Admin], Policy(CommunityServiceMethods.CreateCommunity).Roles);
+        foreach (var statement in new IMethod[] { VolunteerServiceMethods.GetStatement, VolunteerServiceMethods.ExportStatement })
+        {
+            Assert.Equal([Role.Admin, Role.CommunityAdmin, Role.App, Role.Auditor], Policy(statement).Roles.Order());
+        }
+
         Assert.Equal([Role.Admin, Role.CommunityAdmin], Policy(CommunityServiceMethods.UpdatePolicy).Roles.Order());
         Assert.True(Policy(CommunityServiceMethods.GetCommunity).Roles.Contains(Role.Auditor), "GetCommunity refuses Auditor");
         Assert.All(ApiPolicy.All.Where(p => p.Mutates), p => Assert.False(p.Roles.Contains(Role.Auditor), $"{p} lets an auditor write")); // auditors only read

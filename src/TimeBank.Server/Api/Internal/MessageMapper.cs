@@ -156,14 +156,16 @@ internal static class MessageMapper
         switch (field.FieldType)
         {
             case FieldType.Message when field.MessageType.ClrType == typeof(Timestamp) && plain == typeof(DateTimeOffset):
-                return value => value is Timestamp t ? t.ToDateTimeOffset() : nullable is null ? default(DateTimeOffset) : null;
+                return value => value is Timestamp t ? ToDateTimeOffset(t, field) : nullable is null ? default(DateTimeOffset) : null;
             case FieldType.Message when field.MessageType.ClrType == typeof(Duration) && plain == typeof(TimeSpan):
                 return value => value is Duration d ? d.ToTimeSpan() : nullable is null ? TimeSpan.Zero : null;
             case FieldType.Message:
                 var nested = CommandFactory(field.MessageType, plain, []);
                 return value => value is IMessage message ? nested(message, "") : null;
             case FieldType.Enum when plain.IsEnum:
-                return value => ConvertEnum(value!, plain, field, where);
+                return UnsetEnumValue(field, plain, nullable is not null, where) is { } unset
+                    ? value => Equals(value, unset) ? null : ConvertEnum(value!, plain, field, where)
+                    : value => ConvertEnum(value!, plain, field, where);
             case FieldType.Bytes when plain == typeof(byte[]):
                 return value => ((ByteString)value!).ToByteArray();
             default:
@@ -214,6 +216,34 @@ internal static class MessageMapper
 
                 throw Mismatch(field, source, where);
         }
+    }
+
+    /// <summary>
+    /// The proto enum's zero value when it means "not given" (a <c>..._UNSPECIFIED</c> with no counterpart in
+    /// the CLR enum), read as null: proto3 cannot tell an unset enum from its zero. Such a field needs a
+    /// nullable parameter, or every request leaving it unset would fail; that is refused at start.
+    /// </summary>
+    private static object? UnsetEnumValue(FieldDescriptor field, System.Type target, bool nullable, string where)
+    {
+        var zero = System.Enum.ToObject(field.EnumType.ClrType, 0);
+        if (System.Enum.TryParse(target, zero.ToString(), ignoreCase: true, out _))
+        {
+            return null;
+        }
+
+        return nullable
+            ? zero
+            : throw new InvalidOperationException($"{field.FullName}'s zero value {zero} has no counterpart in {target.Name}: make {where} nullable, null when it is not given.");
+    }
+
+    /// <summary>A request's time, or INVALID_ARGUMENT naming the field when it is no time at all (protobuf would throw).</summary>
+    private static DateTimeOffset ToDateTimeOffset(Timestamp time, FieldDescriptor field)
+    {
+        const long minSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
+        const long maxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+        return time is { Seconds: >= minSeconds and <= maxSeconds, Nanos: >= 0 and <= 999_999_999 }
+            ? time.ToDateTimeOffset()
+            : throw FailureMapping.ToRpc(TimeBank.Contracts.V1.ErrorReasons.InvalidTimestamp, ("field", field.Name));
     }
 
     private static object ConvertEnum(object value, System.Type target, FieldDescriptor field, string where)

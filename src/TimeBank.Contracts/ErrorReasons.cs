@@ -114,6 +114,19 @@ public static class ErrorReasons
     public static readonly ErrorReason UnknownCategory = new(
         "UNKNOWN_CATEGORY", StatusCode.InvalidArgument, "Category '{value}' is not one of the community's categories.", "category");
 
+    // Filters of reads (statements); a bad page_size or page_token is INVALID_PAGE.
+    public static readonly ErrorReason InvalidLedger = new(
+        "INVALID_LEDGER", StatusCode.InvalidArgument, "ledger {value} is not a LedgerType value.", "ledger");
+
+    public static readonly ErrorReason InvalidCategoryFilter = new(
+        "INVALID_CATEGORY_FILTER", StatusCode.InvalidArgument, "category '{value}' is not a category (1-64 of a-z 0-9 -, starting with a letter or digit); leave it empty for all.", "category");
+
+    public static readonly ErrorReason InvalidTimestamp = new(
+        "INVALID_TIMESTAMP", StatusCode.InvalidArgument, "{field} is not a valid time: seconds must fall in the years 1 to 9999 and nanos in 0 to 999,999,999.");
+
+    public static readonly ErrorReason InvalidTimeRange = new(
+        "INVALID_TIME_RANGE", StatusCode.InvalidArgument, "from_time ({from}) must be before to_time ({to}).", "from_time");
+
     // State.
     public static readonly ErrorReason CommunityNotFound = new(
         "COMMUNITY_NOT_FOUND", StatusCode.NotFound, "Community '{community_id}' does not exist.");

@@ -105,6 +105,7 @@ public sealed class TimeBankServer : IAsyncDisposable
             var pipeline = new CallPipeline(keys.Authenticate, metrics, logger, TimeProvider.System);
             var administration = new KeyAdministration(keyStore, storage, keys, TimeProvider.System);
             var verification = new LedgerVerification(storage);
+            var statements = new StatementExport(grains);
             new ApiRegistration(grains, pipeline)
                 .Handle(HealthService.CheckMethod, (request, call) => health.CheckAsync(request, call.Context))
                 .HandleStreaming(HealthService.WatchMethod, (request, writer, call) => health.WatchAsync(request, writer, call.Context))
@@ -112,6 +113,7 @@ public sealed class TimeBankServer : IAsyncDisposable
                 .Handle(AdminServiceMethods.ListKeys, administration.ListKeysAsync)
                 .Handle(AdminServiceMethods.RevokeKey, administration.RevokeKeyAsync)
                 .HandleStreaming(LedgerServiceMethods.VerifyJournal, verification.VerifyAsync)
+                .HandleStreaming(VolunteerServiceMethods.ExportStatement, statements.ExportAsync)
                 .AddTo(registry, ApiPolicy.All);
             var grpc = new GrpcServer(registry, new GrpcServerOptions { ExceptionMapper = InfrastructureErrors.Map }, loggerFactory);
             app.Run(grpc.HandleAsync);

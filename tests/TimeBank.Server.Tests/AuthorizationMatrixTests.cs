@@ -53,6 +53,14 @@ public sealed class AuthorizationMatrixTests
             { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
         [VolunteerServiceMethods.ReverseTransfer.FullName] = async (client, fixture) => await client.ReverseTransferAsync(new ReverseTransferRequest
             { RequestId = NewId(), VolunteerId = "ana", TransferId = await fixture.NewDepositAsync() }),
+
+        [VolunteerServiceMethods.GetStatement.FullName] = (client, _) => client.GetStatementAsync(new GetStatementRequest { VolunteerId = "ana", PageSize = 10 }),
+        [VolunteerServiceMethods.ExportStatement.FullName] = async (client, _) =>
+        {
+            await foreach (var chunk in client.ExportStatementAsync(new ExportStatementRequest { VolunteerId = "ana" }))
+            {
+            }
+        },
     };
 
     [Fact]
@@ -90,6 +98,8 @@ public sealed class AuthorizationMatrixTests
         using (var cityAuditor = running.ClientWith(await fixture.KeyAsync(Role.Auditor, "*")))
         {
             Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetBalance.FullName](cityAuditor, fixture)));
+            Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetStatement.FullName](cityAuditor, fixture)));
+            Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.ExportStatement.FullName](cityAuditor, fixture)));
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
@@ -148,6 +158,11 @@ public sealed class AuthorizationMatrixTests
         Assert.True(Policy(VolunteerServiceMethods.RegisterVolunteer).Roles.Contains(Role.App), "VolunteerServiceMethods.RegisterVolunteer refuses App");
         Assert.True(Policy(VolunteerServiceMethods.GetBalance).Roles.Contains(Role.Auditor), "VolunteerServiceMethods.GetBalance refuses Auditor");
         Assert.Equal([Role.Admin], Policy(CommunityServiceMethods.CreateCommunity).Roles);
+        foreach (var statement in new IMethod[] { VolunteerServiceMethods.GetStatement, VolunteerServiceMethods.ExportStatement })
+        {
+            Assert.Equal([Role.Admin, Role.CommunityAdmin, Role.App, Role.Auditor], Policy(statement).Roles.Order());
+        }
+
         Assert.Equal([Role.Admin, Role.CommunityAdmin], Policy(CommunityServiceMethods.UpdatePolicy).Roles.Order());
         Assert.True(Policy(CommunityServiceMethods.GetCommunity).Roles.Contains(Role.Auditor), "GetCommunity refuses Auditor");
         Assert.All(ApiPolicy.All.Where(p => p.Mutates), p => Assert.False(p.Roles.Contains(Role.Auditor), $"{p} lets an auditor write")); // auditors only read

@@ -37,4 +37,7 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
 
     /// <summary>The recipient's step of reversing a transfer; called by the payer's grain only.</summary>
     Task<Result<TransferReturned>> ReturnTransferAsync(ReturnTransfer command);
+
+    /// <summary>A page of the volunteer's statement, newest first, with each line's running balance.</summary>
+    Task<Result<Statement>> GetStatementAsync(GetStatement query);
 }

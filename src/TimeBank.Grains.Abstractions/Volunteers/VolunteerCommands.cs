@@ -44,3 +44,20 @@ public sealed record ReverseTransfer(RequestKey Request, string TransferId, stri
 /// give the minutes back toward transit, within the recipient's limit. Keyed by the original transfer id.
 /// </summary>
 public sealed record ReturnTransfer(RequestKey Request, string ActorKeyId, string TransferId, string PayerVolunteerId, long Minutes, string Memo);
+
+/// <summary>A page of the volunteer's statement, newest first: a read, so no request key.</summary>
+/// <param name="PageSize">Lines per page, 1-500; 0 means 50.</param>
+/// <param name="PageToken">Empty for the newest lines; else <see cref="Statement.NextPageToken"/> of the previous page, with the same filters.</param>
+/// <param name="Ledger">Only lines of this ledger; null for all.</param>
+/// <param name="Code">Only lines of this code; null for all.</param>
+/// <param name="Category">Only lines counted under this category; empty for all.</param>
+/// <param name="FromTime">Only lines recorded at or after this time; null for no lower bound.</param>
+/// <param name="ToTime">Only lines recorded before this time; null for no upper bound.</param>
+public sealed record GetStatement(
+    int PageSize = 0,
+    string PageToken = "",
+    LedgerKind? Ledger = null,
+    TransferCode? Code = null,
+    string Category = "",
+    DateTimeOffset? FromTime = null,
+    DateTimeOffset? ToTime = null);

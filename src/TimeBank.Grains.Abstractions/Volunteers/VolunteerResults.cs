@@ -40,3 +40,29 @@ public sealed record ReversalReceipt(string RequestId, string TransferId, string
 
 /// <summary>The recipient's answer to <see cref="ReturnTransfer"/>.</summary>
 public sealed record TransferReturned(string TransferId, long Minutes, VolunteerBalances Balances);
+
+/// <summary>A page of a volunteer's statement.</summary>
+/// <param name="Lines">Newest first.</param>
+/// <param name="NextPageToken">Where the next page starts; empty when nothing older is left to read.</param>
+public sealed record Statement(IReadOnlyList<StatementEntry> Lines, string NextPageToken);
+
+/// <summary>One transfer on the volunteer's accounts, as its journal row recorded it.</summary>
+/// <param name="TransferId"><c>{grain id}#{sequence}</c>, e.g. <c>volunteer/ana#3</c>.</param>
+/// <param name="Amount">From the volunteer's side: positive when its account was credited, negative when debited.</param>
+/// <param name="BalanceAfter">The volunteer's posted balance on the row's ledger after it: the running balance.</param>
+public sealed record StatementEntry(
+    string TransferId,
+    long Sequence,
+    DateTimeOffset RecordedAt,
+    LedgerKind Ledger,
+    TransferKind Kind,
+    TransferCode Code,
+    string Category,
+    string Reference,
+    string Memo,
+    string DebitAccount,
+    string CreditAccount,
+    long Amount,
+    long BalanceAfter,
+    string ActorKeyId,
+    string PendingId);

@@ -113,6 +113,23 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
         return Task.FromResult(result);
     }
 
+    public async Task<Result<Statement>> GetStatementAsync(GetStatement query)
+    {
+        if (StatementReader.Validate(query) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!StateExists)
+        {
+            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
+        }
+
+        var reader = new StatementReader(
+            GrainId.ToString(), [AccountNames.VolunteerHours(VolunteerId), AccountNames.VolunteerPoints(VolunteerId)], (after, limit) => ReadJournalAsync(after, limit));
+        return await reader.ReadAsync(query, State.JournalSequence);
+    }
+
     private Failure? Validate(RegisterVolunteer command)
     {
         if (!Identifiers.IsValidId(VolunteerId))

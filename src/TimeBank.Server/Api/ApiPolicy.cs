@@ -51,5 +51,10 @@ public static class ApiPolicy
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(VolunteerServiceMethods.ReverseTransfer).Mutation()
             .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(VolunteerServiceMethods.GetStatement)
+            .Grain<IVolunteerGrain>("volunteer_id").Allow(CommunityAdmin, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        // Pages through GetStatement's own binding, so its scope (the volunteer's community) is GetStatement's.
+        RpcPolicy.For(VolunteerServiceMethods.ExportStatement)
+            .Allow(CommunityAdmin, App, Auditor).ScopedBy(ScopeRule.ByHandler),
     ];
 }

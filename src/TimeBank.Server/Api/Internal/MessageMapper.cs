@@ -156,18 +156,18 @@ internal static class MessageMapper
         switch (field.FieldType)
         {
             case FieldType.Message when field.MessageType.ClrType == typeof(Timestamp) && plain == typeof(DateTimeOffset):
-                return value => value is Timestamp t ? t.ToDateTimeOffset() : nullable is null ? default(DateTimeOffset) : null;
+                return value => value is Timestamp t ? ToDateTimeOffset(t, field) : nullable is null ? default(DateTimeOffset) : null;
             case FieldType.Message when field.MessageType.ClrType == typeof(Duration) && plain == typeof(TimeSpan):
                 return value => value is Duration d ? d.ToTimeSpan() : nullable is null ? TimeSpan.Zero : null;
             case FieldType.Message:
                 var nested = CommandFactory(field.MessageType, plain, []);
                 return value => value is IMessage message ? nested(message, "") : null;
             case FieldType.Enum when plain.IsEnum:
-                // By name, as the two enums are written; a value the domain enum lacks (UNSPECIFIED, a number
-                // from a newer client) passes as its number, for the grain to refuse with its own reason.
-                return value => System.Enum.TryParse(plain, value!.ToString(), ignoreCase: true, out var named) && System.Enum.IsDefined(plain, named!)
-                    ? named!
-                    : System.Enum.ToObject(plain, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
+                // By name, as the two enums are written. The zero value (UNSPECIFIED) is "not given": null where
+                // the command can take null (a filter), else it passes as its number, like a number a newer
+                // client may send, for the grain to refuse with its own reason.
+                var unsetIsNull = nullable is not null;
+                return value => unsetIsNull && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == 0 ? null : ToDomainEnum(value!, plain);
             case FieldType.Bytes when plain == typeof(byte[]):
                 return value => ((ByteString)value!).ToByteArray();
             default:
@@ -218,6 +218,26 @@ internal static class MessageMapper
 
                 throw Mismatch(field, source, where);
         }
+    }
+
+    /// <summary>
+    /// The proto enum's zero value when it means "not given" (a <c>..._UNSPECIFIED</c> with no counterpart in
+    /// the CLR enum), read as null: proto3 cannot tell an unset enum from its zero. Such a field needs a
+    /// nullable parameter, or every request leaving it unset would fail; that is refused at start.
+    /// </summary>
+    private static object ToDomainEnum(object value, System.Type target)
+        => System.Enum.TryParse(target, value.ToString(), ignoreCase: true, out var named) && System.Enum.IsDefined(target, named!)
+            ? named!
+            : System.Enum.ToObject(target, Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A request's time, or INVALID_ARGUMENT naming the field when it is no time at all (protobuf would throw).</summary>
+    private static DateTimeOffset ToDateTimeOffset(Timestamp time, FieldDescriptor field)
+    {
+        const long minSeconds = -62_135_596_800; // 0001-01-01T00:00:00Z
+        const long maxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+        return time is { Seconds: >= minSeconds and <= maxSeconds, Nanos: >= 0 and <= 999_999_999 }
+            ? time.ToDateTimeOffset()
+            : throw FailureMapping.ToRpc(TimeBank.Contracts.V1.ErrorReasons.InvalidTimestamp, ("field", field.Name));
     }
 
     private static object ConvertEnum(object value, System.Type target, FieldDescriptor field, string where)

@@ -265,5 +265,14 @@ internal static class PostgresBatchCommit
         return command;
     }
 
-    private static NpgsqlParameter Parameter(object value) => new() { Value = value };
+    /// <remarks>
+    /// Times go as timestamptz explicitly: left to inference, an array whose first element is null (a grain
+    /// without a reminder) is taken for timestamp without time zone and refuses the UTC times after it.
+    /// </remarks>
+    private static NpgsqlParameter Parameter(object value) => value switch
+    {
+        DateTime?[] or DateTime[] => new() { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz },
+        DateTime => new() { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+        _ => new() { Value = value },
+    };
 }

@@ -110,6 +110,25 @@ public abstract class StorageContractTests
     }
 
     [Fact]
+    public async Task One_batch_may_mix_grains_with_and_without_reminders_in_any_order()
+    {
+        // Found by the bank test: PostgreSQL took a batch's reminder times for timestamps without a time zone
+        // when its first grain had none, and refused the whole batch.
+        await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));
+        var noon = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        StateWrite Write(int i, long version) => new($"mixed/{i}", version, Rows.Payload($"p{i}"), StateWrite.NoJournal)
+        {
+            Reminders = i % 2 == 1 ? Rows.Payload("[r]") : ReadOnlyMemory<byte>.Empty,
+            NextReminderAt = i % 2 == 1 ? noon.AddMinutes(i) : null,
+        };
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => storage.WriteStateAsync(Write(i, 0), TestContext.Current.CancellationToken))); // inserts
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => storage.WriteStateAsync(Write(i, 1), TestContext.Current.CancellationToken))); // updates
+
+        Assert.Equal(["mixed/1", "mixed/3", "mixed/5"], (await storage.ReadDueRemindersAsync(noon.AddDays(1), 10, TestContext.Current.CancellationToken)).Select(r => r.GrainId));
+    }
+
+    [Fact]
     public async Task Concurrent_writes_to_many_grains_all_commit_and_one_stale_write_fails_alone()
     {
         await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));

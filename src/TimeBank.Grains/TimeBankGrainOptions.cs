@@ -14,8 +14,20 @@ public sealed class TimeBankGrainOptions
     /// </summary>
     public Func<string, Task> StepHook { get; set; } = static _ => Task.CompletedTask;
 
+    /// <summary>
+    /// How long a volunteer keeps an ended hold or transfer in its state: within it, a post of a posted hold
+    /// says so and a transfer's outcome is read from state; after it they are dropped, so state stays bounded.
+    /// A transfer's outcome stays answerable for good from its stored settlement, and it can still be reversed.
+    /// </summary>
+    public TimeSpan EndedRecordRetention { get; set; } = TimeSpan.FromDays(1);
+
     public void Validate()
     {
+        if (EndedRecordRetention < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EndedRecordRetention), EndedRecordRetention, "EndedRecordRetention cannot be negative.");
+        }
+
         if (PointsPerHour < 0 || PointsPerHour > Amounts.MaxPointsPerHour)
         {
             throw new ArgumentOutOfRangeException(nameof(PointsPerHour), PointsPerHour, $"PointsPerHour must be 0 to {Amounts.MaxPointsPerHour}.");

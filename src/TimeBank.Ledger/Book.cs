@@ -78,7 +78,7 @@ public sealed class Book
                 TransferKind.Posted => Post(transfer, debit, credit),
                 TransferKind.Pending => Reserve(transfer, debit, credit, now),
                 TransferKind.PostPending => PostPending(transfer, debit, credit, now),
-                TransferKind.VoidPending => VoidPending(transfer, debit, credit),
+                TransferKind.VoidPending => VoidPending(transfer, debit, credit, now),
                 _ => throw new ArgumentOutOfRangeException(nameof(transfer), transfer.Kind, "Unknown transfer kind."),
             };
         }
@@ -210,11 +210,11 @@ public sealed class Book
             credit.Balance.CreditsPosted = creditsPosted;
         }
 
-        _pending[pending.Id] = pending with { State = PendingState.Posted, PostedAmount = transfer.Amount };
+        _pending[pending.Id] = pending with { State = PendingState.Posted, PostedAmount = transfer.Amount, EndedAt = now };
         return TransferResult.Ok;
     }
 
-    private TransferResult VoidPending(Transfer transfer, TrackedAccount? debit, TrackedAccount? credit)
+    private TransferResult VoidPending(Transfer transfer, TrackedAccount? debit, TrackedAccount? credit, DateTimeOffset now)
     {
         if (Open(transfer, out var pending) is { } refused)
         {
@@ -238,7 +238,7 @@ public sealed class Book
             credit.Balance.CreditsPending = creditsPending;
         }
 
-        _pending[pending.Id] = pending with { State = PendingState.Voided };
+        _pending[pending.Id] = pending with { State = PendingState.Voided, EndedAt = now };
         return TransferResult.Ok;
     }
 

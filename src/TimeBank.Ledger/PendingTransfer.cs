@@ -1,6 +1,7 @@
 namespace TimeBank.Ledger;
 
-/// <summary>A pending transfer as a book remembers it: what it reserved, until when, and how it ended.</summary>
+/// <summary>A pending transfer as a book remembers it: what it reserved, until when, and how and when it ended.</summary>
+/// <param name="EndedAt">When it was posted or voided; null while pending (and for those ended before this was kept).</param>
 public sealed record PendingTransfer(
     string Id,
     LedgerKind Ledger,
@@ -9,7 +10,8 @@ public sealed record PendingTransfer(
     long Amount,
     DateTimeOffset Timeout,
     PendingState State = PendingState.Pending,
-    long PostedAmount = 0);
+    long PostedAmount = 0,
+    DateTimeOffset? EndedAt = null);
 
 public enum PendingState
 {

@@ -189,6 +189,39 @@ public sealed class TransferHoursTests
         Assert.Equal(0, TransitBalance((await JournalAsync(test, "volunteer/ana")).Concat(await JournalAsync(test, "volunteer/ben"))));
     }
 
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task Ended_transfers_and_holds_leave_state_after_the_retention_yet_retries_and_reversals_still_find_them(string provider)
+    {
+        var clock = new Testing.ManualClock();
+        await using var test = await GrainTestHost.StartAsync(provider, clock: clock);
+        var ana = await VolunteerAsync(test, "ana", "riverside", minutes: 1440);
+        await VolunteerAsync(test, "ben", "hillside");
+        var first = new TransferHours(TestRequests.Key("t-0"), "ben", 10, TransferCode.Gift, "the first");
+        var receipt = (await ana.TransferHoursAsync(first)).Value!;
+        for (var i = 1; i < 40; i++)
+        {
+            Assert.True((await ana.TransferHoursAsync(new TransferHours(TestRequests.Key($"t-{i}"), "ben", 1, TransferCode.Gift, new string('m', 150)))).Succeeded);
+        }
+
+        var hold = (await ana.HoldPointsAsync(new HoldPoints(TestRequests.NewKey(), 5))).Value!;
+        Assert.True((await ana.PostHoldAsync(new PostHold(TestRequests.NewKey(), hold.HoldId))).Succeeded);
+        var crowded = (await test.Storage.ReadStateAsync("volunteer/ana", TestContext.Current.CancellationToken))!.Payload.Length;
+
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        Assert.True((await ana.DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "park", 30))).Succeeded); // any write drops what ended
+        var pruned = (await test.Storage.ReadStateAsync("volunteer/ana", TestContext.Current.CancellationToken))!.Payload.Length;
+        Assert.True(pruned * 10 < crowded, $"State is {pruned} bytes after the retention, {crowded} before.");
+
+        await test.RestartAsync();
+        ana = test.Host.GetGrain<IVolunteerGrain>("ana");
+        Assert.Equal(receipt, (await ana.TransferHoursAsync(first)).Value);
+        Assert.Equal(ErrorReasons.HoldNotFound, (await ana.PostHoldAsync(new PostHold(TestRequests.NewKey(), hold.HoldId))).Reason());
+        var reversed = await ana.ReverseTransferAsync(new ReverseTransfer(TestRequests.NewKey(), receipt.TransferId));
+        Assert.True(reversed.Succeeded, reversed.ToString());
+        Assert.Equal(1440 - 49 + 30 + 10, (await ana.GetBalanceAsync()).Value!.HoursMinutes);
+    }
+
     internal static async Task<IVolunteerGrain> VolunteerAsync(GrainTestHost test, string id, string community, long minutes = 0)
     {
         var grain = test.Host.GetGrain<IVolunteerGrain>(id);

@@ -88,6 +88,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
                 : result;
         }
 
+        BeforeWrite(changes.Now);
         var journal = await ToJournalAsync(changes, request, fingerprint);
         var record = new RequestRecord(
             request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(result.Value, Json), changes.Now);
@@ -108,6 +109,19 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
 
         return result;
     }
+
+    /// <summary>
+    /// Called once a mutation is to be written, with its time: where a grain drops what it no longer needs to
+    /// keep (ended holds and transfers past their retention), so its state stays bounded. Not a change by itself.
+    /// </summary>
+    protected virtual void BeforeWrite(DateTimeOffset now)
+    {
+    }
+
+    /// <summary>The answer stored for a request key (the system's, for a step of this grain's own work), or null.</summary>
+    protected async Task<T?> FindAnswerAsync<T>(string callerKeyId, string requestId)
+        where T : class
+        => await FindRequestAsync(callerKeyId, requestId) is { } record ? JsonSerializer.Deserialize<T>(record.Result.Span, Json) : null;
 
     private static Result<T> Replay<T>(RequestRecord earlier, RequestKey request, string operation, string target, byte[] fingerprint)
         where T : class

@@ -1,3 +1,4 @@
+using ErrorReasons = TimeBank.Contracts.V1.ErrorReasons;
 using TimeBank.Ledger;
 
 namespace TimeBank.Grains.Volunteers;
@@ -26,6 +27,9 @@ public sealed class OutgoingTransfer
 
     public OutgoingTransferStatus Status { get; set; }
 
+    /// <summary>When it completed or was refused; it is dropped from state a retention period later.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
     /// <summary>When completed: the payer's balances right after the hold was posted (the answer every retry gets).</summary>
     public VolunteerBalances? Balances { get; set; }
 
@@ -33,6 +37,13 @@ public sealed class OutgoingTransfer
     public string RefusalCode { get; set; } = "";
 
     public Dictionary<string, string> RefusalFacts { get; set; } = new(StringComparer.Ordinal);
+
+    internal VolunteerGrain.TransferOutcome ToOutcome(string transferId) => new(
+        Status == OutgoingTransferStatus.Completed && Balances is { } balances
+            ? new TransferReceipt(RequestId, transferId, ToVolunteerId, Minutes, StartedAt, balances)
+            : null,
+        Status == OutgoingTransferStatus.Refused ? RefusalCode : ErrorReasons.TransferInProgress.Code,
+        Status == OutgoingTransferStatus.Refused ? RefusalFacts : new(StringComparer.Ordinal) { ["transfer_id"] = transferId });
 }
 
 public enum OutgoingTransferStatus

@@ -59,6 +59,13 @@ public sealed partial class VolunteerGrain
             throw new InvalidDataException($"The journal of {GrainId} has no row {parsed.Sequence} below its head {State.JournalSequence}.");
         }
 
+        // A transfer this volunteer paid: from state while it is kept there, else from its stored outcome.
+        var paid = State.Outgoing.GetValueOrDefault(command.TransferId) is { } outgoing
+            ? outgoing.ToOutcome(command.TransferId).Receipt
+            : row.Kind == (int)TransferKind.Pending && row.Code is (int)TransferCode.Gift or (int)TransferCode.Exchange
+                ? (await FindAnswerAsync<TransferOutcome>(SystemCallers.Transfers, $"{command.TransferId}/settle"))?.Receipt
+                : null;
+
         var started = await MutateAsync(command.Request, command.Request.CallerKeyId, lookUpFirst: true, command, Result<ReversalReceipt> (c, changes) =>
         {
             if (State.Reversals.GetValueOrDefault(c.TransferId) is { Status: not OutgoingTransferStatus.Refused } earlier)
@@ -88,7 +95,7 @@ public sealed partial class VolunteerGrain
                 record.Status = OutgoingTransferStatus.Completed;
                 record.Balances = Balances();
             }
-            else if (State.Outgoing.GetValueOrDefault(c.TransferId) is { Status: OutgoingTransferStatus.Completed } paid)
+            else if (paid is not null)
             {
                 record.FromVolunteerId = paid.ToVolunteerId;
                 record.Amount = paid.Minutes;
@@ -169,12 +176,12 @@ public sealed partial class VolunteerGrain
         var settle = new SettleTransfer(transferId, returned.Succeeded, returned.Failure?.Reason.Code ?? "");
         var settled = await MutateAsync(
             new RequestKey(SystemCallers.Reversals, $"{transferId}/settle/{record.Attempt}"), record.ActorKeyId, lookUpFirst: false, settle,
-            Result<TransferSettled> (s, changes) =>
+            Result<ReversalSettled> (s, changes) =>
             {
                 var current = State.Reversals[s.TransferId];
                 if (current.Status != OutgoingTransferStatus.Pending)
                 {
-                    return new TransferSettled(s.TransferId, current.Status);
+                    return new ReversalSettled(s.TransferId, current.Status);
                 }
 
                 if (s.Credited)
@@ -199,7 +206,7 @@ public sealed partial class VolunteerGrain
                     ClearReminder(ReversalsReminder);
                 }
 
-                return new TransferSettled(s.TransferId, current.Status);
+                return new ReversalSettled(s.TransferId, current.Status);
             });
         if (!settled.Succeeded)
         {
@@ -253,4 +260,6 @@ public sealed partial class VolunteerGrain
         _ when row.Code == (int)TransferCode.Reversal => "it is itself a reversal",
         _ => "only deposits and transfers this volunteer paid are reversed here; a transfer received is reversed by its payer's id",
     };
+
+    private sealed record ReversalSettled(string TransferId, OutgoingTransferStatus Status);
 }

@@ -97,6 +97,12 @@ public sealed partial class VolunteerGrain
             return started.Failure;
         }
 
+        if (!StateDiscarded && !State.Outgoing.ContainsKey(started.Value.TransferId)
+            && ParseTransferId(started.Value.TransferId) is { Mine: true } seen && seen.Sequence <= State.JournalSequence)
+        {
+            return await StoredOutcomeAsync(started.Value.TransferId); // ended long ago and dropped from state
+        }
+
         if (StateDiscarded || !State.Outgoing.ContainsKey(started.Value.TransferId))
         {
             // Recorded by another activation (another process) whose state this one has not seen: the next
@@ -162,7 +168,7 @@ public sealed partial class VolunteerGrain
         var transfer = State.Outgoing[transferId];
         if (transfer.Status != OutgoingTransferStatus.Pending)
         {
-            return Outcome(transferId, transfer);
+            return Outcome(transfer.ToOutcome(transferId));
         }
 
         Result<TransferCredited> credited;
@@ -183,22 +189,31 @@ public sealed partial class VolunteerGrain
         var settle = new SettleTransfer(transferId, credited.Succeeded, credited.Failure?.Reason.Code ?? "");
         var settled = await MutateAsync(
             new RequestKey(SystemCallers.Transfers, $"{transferId}/settle"), transfer.ActorKeyId, lookUpFirst: false, settle,
-            Result<TransferSettled> (s, changes) => Settle(s, credited.Failure, changes));
+            Result<TransferOutcome> (s, changes) => Settle(s, credited.Failure, changes));
         if (!settled.Succeeded)
         {
             return settled.Failure;
         }
 
-        return StateDiscarded ? Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId)) : Outcome(transferId, State.Outgoing[transferId]);
+        return StateDiscarded ? Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId)) : Outcome(settled.Value);
     }
 
-    /// <summary>Step (3): post the hold when the recipient credited it, void it when the recipient refused.</summary>
-    private Result<TransferSettled> Settle(SettleTransfer settle, Failure? refusal, Changes changes)
+    /// <summary>The outcome of a transfer no longer in state, from the answer its settlement stored.</summary>
+    private async Task<Result<TransferReceipt>> StoredOutcomeAsync(string transferId)
+        => await FindAnswerAsync<TransferOutcome>(SystemCallers.Transfers, $"{transferId}/settle") is { } outcome
+            ? Outcome(outcome)
+            : Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
+
+    /// <summary>
+    /// Step (3): post the hold when the recipient credited it, void it when the recipient refused. Its answer,
+    /// stored with it, is the transfer's final outcome, which outlives the record in state.
+    /// </summary>
+    private Result<TransferOutcome> Settle(SettleTransfer settle, Failure? refusal, Changes changes)
     {
         var transfer = State.Outgoing[settle.TransferId];
         if (transfer.Status != OutgoingTransferStatus.Pending)
         {
-            return new TransferSettled(settle.TransferId, transfer.Status); // settled meanwhile; nothing to write
+            return transfer.ToOutcome(settle.TransferId); // settled meanwhile; nothing to write
         }
 
         // No limit here: the hold already reserved the hours, and once the recipient has them they are owed.
@@ -220,12 +235,13 @@ public sealed partial class VolunteerGrain
             transfer.RefusalFacts = refusal?.Facts.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal) ?? [];
         }
 
+        transfer.EndedAt = changes.Now;
         if (!State.Outgoing.Values.Any(t => t.Status == OutgoingTransferStatus.Pending))
         {
             ClearReminder(TransfersReminder);
         }
 
-        return new TransferSettled(settle.TransferId, transfer.Status);
+        return transfer.ToOutcome(settle.TransferId);
     }
 
     private static void Post(Book book, PendingTransfer pending, OutgoingTransfer transfer, Changes changes)
@@ -243,19 +259,15 @@ public sealed partial class VolunteerGrain
         }
     }
 
-    private Result<TransferReceipt> Outcome(string transferId, OutgoingTransfer transfer) => transfer.Status switch
+    private static Result<TransferReceipt> Outcome(TransferOutcome outcome)
     {
-        OutgoingTransferStatus.Completed when transfer.Balances is { } balances =>
-            new TransferReceipt(transfer.RequestId, transferId, transfer.ToVolunteerId, transfer.Minutes, transfer.StartedAt, balances),
-        OutgoingTransferStatus.Refused => Refusal(transfer),
-        _ => Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId)),
-    };
+        if (outcome.Receipt is { } receipt)
+        {
+            return receipt;
+        }
 
-    private static Failure Refusal(OutgoingTransfer transfer)
-    {
-        var reason = ErrorReasons.All.FirstOrDefault(r => r.Code == transfer.RefusalCode) ?? ErrorReasons.RecipientNotFound;
-        var facts = transfer.RefusalFacts.Select(f => (f.Key, (object?)f.Value)).ToArray();
-        return Failure.Of(reason, facts);
+        var reason = ErrorReasons.All.FirstOrDefault(r => r.Code == outcome.RefusalCode) ?? ErrorReasons.RecipientNotFound;
+        return Failure.Of(reason, outcome.RefusalFacts.Select(f => (f.Key, (object?)f.Value)).ToArray());
     }
 
     private static void Require(TransferResult result, Move move)
@@ -307,5 +319,6 @@ public sealed partial class VolunteerGrain
     /// <summary>Step (3)'s command: its fingerprint makes a second, different settlement of one transfer impossible.</summary>
     private sealed record SettleTransfer(string TransferId, bool Credited, string RefusalCode);
 
-    private sealed record TransferSettled(string TransferId, OutgoingTransferStatus Status);
+    /// <summary>How a transfer ended: its receipt, or the recipient's refusal (a catalog code and its facts).</summary>
+    internal sealed record TransferOutcome(TransferReceipt? Receipt, string RefusalCode, Dictionary<string, string> RefusalFacts);
 }

@@ -180,6 +180,21 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
         _ => Task.CompletedTask, // a reminder of an older version of this grain: let it lapse
     };
 
+    /// <summary>Drops holds and transfers that ended more than the retention ago, so state stays bounded.</summary>
+    protected override void BeforeWrite(DateTimeOffset now)
+    {
+        var cutoff = now - options.EndedRecordRetention;
+        foreach (var (id, _) in State.Pending.Where(p => p.Value.State != PendingState.Pending && (p.Value.EndedAt ?? DateTimeOffset.MinValue) <= cutoff).ToArray())
+        {
+            State.Pending.Remove(id);
+        }
+
+        foreach (var (id, _) in State.Outgoing.Where(t => t.Value.Status != OutgoingTransferStatus.Pending && (t.Value.EndedAt ?? DateTimeOffset.MinValue) <= cutoff).ToArray())
+        {
+            State.Outgoing.Remove(id);
+        }
+    }
+
     /// <summary>The rules of this volunteer's community: from the per-host cache, or asked of the community grain.</summary>
     private async Task<Result<PolicySnapshot>> RulesAsync()
     {

@@ -78,7 +78,7 @@ internal static class DurableDeposits
     {
         await using var storage = await OpenAsync(provider, postgres, maxBatchSize, window);
         await using var host = new GrainHost(storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero })
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10, EndedRecordRetention = TimeSpan.Zero });
         await host.GetGrain<ICommunityGrain>("riverside").CreateCommunityAsync(new CreateCommunity(new RequestKey(CallerKeyId, "create-riverside"), "Riverside", Policy: null));
         for (var v = 0; v < volunteers; v++)
         {

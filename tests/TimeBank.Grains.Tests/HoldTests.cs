@@ -44,6 +44,25 @@ public sealed class HoldTests
         Assert.Equal(ErrorReasons.HoldAlreadyVoided, (await ana.PostHoldAsync(new PostHold(TestRequests.NewKey(), hold.HoldId))).Reason());
     }
 
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_request_id_reused_with_other_content_is_refused_for_holds_posts_and_reversals(string provider)
+    {
+        await using var test = await GrainTestHost.StartAsync(provider);
+        var ana = await TransferHoursTests.VolunteerAsync(test, "ana", "riverside", minutes: 600);
+        var hold = (await ana.HoldPointsAsync(new HoldPoints(TestRequests.Key("h-1"), 10))).Value!;
+        var other = (await ana.HoldPointsAsync(new HoldPoints(TestRequests.NewKey(), 10))).Value!;
+        Assert.True((await ana.PostHoldAsync(new PostHold(TestRequests.Key("p-1"), hold.HoldId, 4))).Succeeded);
+        var deposit = (await ana.DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "park", 60))).Value!;
+        Assert.True((await ana.ReverseTransferAsync(new ReverseTransfer(TestRequests.Key("x-1"), deposit.HoursTransferId))).Succeeded);
+
+        Assert.Equal(ErrorReasons.RequestIdReused, (await ana.HoldPointsAsync(new HoldPoints(TestRequests.Key("h-1"), 11))).Reason());
+        Assert.Equal(ErrorReasons.RequestIdReused, (await ana.PostHoldAsync(new PostHold(TestRequests.Key("p-1"), hold.HoldId, 5))).Reason());
+        Assert.Equal(ErrorReasons.RequestIdReused, (await ana.VoidHoldAsync(new VoidHold(TestRequests.Key("p-1"), other.HoldId))).Reason());
+        Assert.Equal(ErrorReasons.RequestIdReused, (await ana.ReverseTransferAsync(new ReverseTransfer(TestRequests.Key("x-1"), deposit.PointsTransferId))).Reason());
+        Assert.Equal(new VolunteerBalance("ana", 600, 106, 600, 96), (await ana.GetBalanceAsync()).Value);
+    }
+
     public static readonly TheoryData<string, long, string> BadSettlements = new()
     {
         { "volunteer/ana#99", 0, ErrorReasons.HoldNotFound.Code },

@@ -105,6 +105,7 @@ internal static class DurableDeposits
 
         // Two seconds of warm-up (JIT, connection pools, caches), then the measured window.
         var warm = await RunCallersAsync(host, callers, operation, TimeSpan.FromSeconds(2), "warm");
+        Interlocked.Exchange(ref s_abortedAnswers, 0);
         var clock = Stopwatch.StartNew();
         var run = await RunCallersAsync(host, callers, operation, TimeSpan.FromSeconds(seconds), "run");
         var elapsed = clock.Elapsed;
@@ -122,7 +123,11 @@ internal static class DurableDeposits
         }
 
         run.Latencies.Sort();
-        return new Result(run.Count, elapsed, run.Latencies[run.Latencies.Count / 2], run.Latencies[(int)(run.Latencies.Count * 0.99)]);
+        return new Result(run.Count, elapsed, run.Latencies[run.Latencies.Count / 2], run.Latencies[(int)(run.Latencies.Count * 0.99)])
+        {
+            AbortedRetries = Interlocked.Read(ref s_abortedAnswers),
+            MaxMs = run.Latencies[^1],
+        };
     }
 
     private static async Task<(long Count, long Minutes, List<double> Latencies)> RunCallersAsync(
@@ -155,6 +160,9 @@ internal static class DurableDeposits
         return result.Succeeded ? amount : throw new InvalidOperationException($"Deposit refused: {result.Failure}");
     }
 
+    /// <summary>ABORTED answers retried during the current run (a transfer meeting one the other way).</summary>
+    private static long s_abortedAnswers;
+
     private static async Task<long> TransferAsync(GrainHost host, Random random, RequestKey request, int volunteers)
     {
         var payer = random.Next(volunteers);
@@ -174,6 +182,8 @@ internal static class DurableDeposits
             {
                 throw new InvalidOperationException($"Transfer refused: {result.Failure}");
             }
+
+            Interlocked.Increment(ref s_abortedAnswers);
         }
     }
 
@@ -216,9 +226,13 @@ internal static class DurableDeposits
 
     private sealed record Result(long Operations, TimeSpan Elapsed, double P50Ms, double P99Ms)
     {
+        public long AbortedRetries { get; init; }
+
+        public double MaxMs { get; init; }
+
         public double PerSecond => Operations / Elapsed.TotalSeconds;
 
         public string Describe(string provider, string mode, string operation)
-            => $"{provider}, {mode}: {Operations} {operation} in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0} {operation}/s (latency p50 {P50Ms:F2} ms, p99 {P99Ms:F2} ms)";
+            => $"{provider}, {mode}: {Operations} {operation} in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0} {operation}/s (latency p50 {P50Ms:F2} ms, p99 {P99Ms:F2} ms, max {MaxMs:F0} ms{(AbortedRetries > 0 ? $"; {AbortedRetries} ABORTED answers retried" : "")})";
     }
 }

@@ -169,6 +169,50 @@ public static class ErrorReasons
     public static readonly ErrorReason AmountExceedsHold = new(
         "AMOUNT_EXCEEDS_HOLD", StatusCode.FailedPrecondition, "Hold '{hold_id}' reserved {held}; {amount} cannot be posted from it.", "amount");
 
+    // Activities.
+    public static readonly ErrorReason InvalidTitle = new(
+        "INVALID_TITLE", StatusCode.InvalidArgument, "title must be 1-200 characters, not blank, without control characters.", "title");
+
+    public static readonly ErrorReason InvalidDescription = new(
+        "INVALID_DESCRIPTION", StatusCode.InvalidArgument, "description must be at most {max} characters; line breaks are its only control characters.", "description");
+
+    public static readonly ErrorReason InvalidPlace = new(
+        "INVALID_PLACE", StatusCode.InvalidArgument, "place must be at most {max} characters without control characters.", "place");
+
+    public static readonly ErrorReason InvalidReason = new(
+        "INVALID_REASON", StatusCode.InvalidArgument, "reason must be at most {max} characters without control characters.", "reason");
+
+    public static readonly ErrorReason ActivityTimesInvalid = new(
+        "ACTIVITY_TIMES_INVALID", StatusCode.InvalidArgument,
+        "starts_at, ends_at and sign_up_deadline are required, with sign_up_deadline <= starts_at < ends_at; got {starts_at}, {ends_at}, {sign_up_deadline}.", "starts_at");
+
+    public static readonly ErrorReason MinutesPerVolunteerOutOfRange = new(
+        "MINUTES_PER_VOLUNTEER_OUT_OF_RANGE", StatusCode.InvalidArgument, "minutes_per_volunteer must be 1 to {max}; got {value}.", "minutes_per_volunteer");
+
+    public static readonly ErrorReason CapacityOutOfRange = new(
+        "CAPACITY_OUT_OF_RANGE", StatusCode.InvalidArgument, "capacity must be 1 to {max}; got {value}.", "capacity");
+
+    public static readonly ErrorReason ActivityNotFound = new(
+        "ACTIVITY_NOT_FOUND", StatusCode.NotFound, "Activity '{activity_id}' does not exist.");
+
+    public static readonly ErrorReason ActivityIdTaken = new(
+        "ACTIVITY_ID_TAKEN", StatusCode.AlreadyExists, "Activity '{activity_id}' is already published with other content.");
+
+    public static readonly ErrorReason ActivityCancelled = new(
+        "ACTIVITY_CANCELLED", StatusCode.FailedPrecondition, "Activity '{activity_id}' was cancelled.");
+
+    public static readonly ErrorReason SignUpClosed = new(
+        "SIGN_UP_CLOSED", StatusCode.FailedPrecondition, "Sign-up for activity '{activity_id}' closed at {deadline}.");
+
+    public static readonly ErrorReason ActivityStarted = new(
+        "ACTIVITY_STARTED", StatusCode.FailedPrecondition, "Activity '{activity_id}' started at {starts_at}.");
+
+    public static readonly ErrorReason NotOpenToCommunity = new(
+        "NOT_OPEN_TO_COMMUNITY", StatusCode.FailedPrecondition, "Activity '{activity_id}' takes only volunteers of its own community, not of '{community_id}'.");
+
+    public static readonly ErrorReason NotSignedUp = new(
+        "NOT_SIGNED_UP", StatusCode.FailedPrecondition, "Volunteer '{volunteer_id}' is neither signed up for nor waiting on activity '{activity_id}'.");
+
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
         "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",

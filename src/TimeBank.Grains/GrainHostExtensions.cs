@@ -1,3 +1,4 @@
+using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Runtime;
@@ -15,6 +16,7 @@ public static class GrainHostExtensions
         var policies = new PolicyCache(host.Clock);
         host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies, options));
         host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
+        host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies));
         return host;
     }
 }

@@ -51,6 +51,13 @@ public sealed class AuthorizationMatrixTests
             { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
         [VolunteerServiceMethods.VoidHold.FullName] = async (client, fixture) => await client.VoidHoldAsync(new VoidHoldRequest
             { RequestId = NewId(), VolunteerId = "ana", HoldId = await fixture.NewHoldAsync() }),
+        [ActivityServiceMethods.PublishActivity.FullName] = (client, _) => client.PublishActivityAsync(Fixture.Activity("a-" + NewId()[..12])),
+        [ActivityServiceMethods.GetActivity.FullName] = (client, _) => client.GetActivityAsync(new GetActivityRequest { ActivityId = "home-activity" }),
+        [ActivityServiceMethods.SignUp.FullName] = (client, _) => client.SignUpAsync(new SignUpRequest { RequestId = NewId(), ActivityId = "home-activity", VolunteerId = "ana" }),
+        [ActivityServiceMethods.Withdraw.FullName] = async (client, fixture) => await client.WithdrawAsync(new WithdrawRequest
+            { RequestId = NewId(), ActivityId = "home-activity", VolunteerId = await fixture.NewSignedUpVolunteerAsync() }),
+        [ActivityServiceMethods.CancelActivity.FullName] = async (client, fixture) => await client.CancelActivityAsync(new CancelActivityRequest
+            { RequestId = NewId(), ActivityId = await fixture.NewActivityAsync() }),
         [VolunteerServiceMethods.ReverseTransfer.FullName] = async (client, fixture) => await client.ReverseTransferAsync(new ReverseTransferRequest
             { RequestId = NewId(), VolunteerId = "ana", TransferId = await fixture.NewDepositAsync() }),
 
@@ -204,6 +211,7 @@ public sealed class AuthorizationMatrixTests
         {
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ben", DisplayName = "Ben", CommunityId = Elsewhere });
+            await admin.PublishActivityAsync(Activity("home-activity"));
             for (var day = 0; day < 5; day++)
             {
                 await admin.DepositHoursAsync(new DepositHoursRequest { RequestId = NewId(), VolunteerId = "ana", ActivityId = "setup", Minutes = 1440 });
@@ -218,6 +226,24 @@ public sealed class AuthorizationMatrixTests
                 Member = role == Role.CommitteeMember ? "member-1" : "",
             });
             return created.Secret;
+        }
+
+        public static PublishActivityRequest Activity(string id) => new()
+        {
+            RequestId = NewId(), ActivityId = id, CommunityId = Home, Category = "elder-care", Title = "Tea with elders", MinutesPerVolunteer = 90, Capacity = 1_000,
+            StartsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30)), EndsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30).AddHours(2)),
+            SignUpDeadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(29)),
+        };
+
+        public async Task<string> NewActivityAsync()
+            => (await admin.PublishActivityAsync(Activity("a-" + NewId()[..12]))).Activity.ActivityId;
+
+        public async Task<string> NewSignedUpVolunteerAsync()
+        {
+            var id = "v-" + NewId()[..12];
+            await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = id, DisplayName = "Volunteer", CommunityId = Home });
+            await admin.SignUpAsync(new SignUpRequest { RequestId = NewId(), ActivityId = "home-activity", VolunteerId = id });
+            return id;
         }
 
         public async Task<string> NewDepositAsync()

@@ -1,4 +1,5 @@
 using TimeBank.Contracts.V1;
+using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Rpc.Health;
@@ -30,6 +31,18 @@ public static class ApiPolicy
             .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
         RpcPolicy.For(CommunityServiceMethods.UpdatePolicy).Mutation()
             .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+
+        RpcPolicy.For(ActivityServiceMethods.PublishActivity).Mutation()
+            .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.CommunityField("community_id")),
+        RpcPolicy.For(ActivityServiceMethods.GetActivity)
+            .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        // An app acts for its own community's volunteers, in whatever community the activity is.
+        RpcPolicy.For(ActivityServiceMethods.SignUp).Mutation()
+            .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OwnerOf<IVolunteerGrain>("volunteer_id")),
+        RpcPolicy.For(ActivityServiceMethods.Withdraw).Mutation()
+            .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OwnerOf<IVolunteerGrain>("volunteer_id")),
+        RpcPolicy.For(ActivityServiceMethods.CancelActivity).Mutation()
+            .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
 
         RpcPolicy.For(LedgerServiceMethods.VerifyJournal)
             .Allow(CommunityAdmin, Auditor).ScopedBy(ScopeRule.CommunityField("community_id")).Deadline(TimeSpan.FromMinutes(30)),

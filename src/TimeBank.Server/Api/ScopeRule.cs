@@ -16,7 +16,17 @@ public abstract record ScopeRule
     /// <summary>A string field of the request names the community (e.g. <c>community_id</c>).</summary>
     public static ScopeRule CommunityField(string field) => new FieldScope(field);
 
+    /// <summary>
+    /// A string field of the request names another grain, whose owner is the scope: SignUp is scoped by the
+    /// volunteer's community, whatever community the activity belongs to. A missing grain is out of every scope.
+    /// </summary>
+    public static ScopeRule OwnerOf<TGrain>(string field)
+        where TGrain : Grains.IScopedGrain, Runtime.IGrainWithStringKey
+        => new OwnerScope(field, (grains, key) => grains.GetGrain<TGrain>(key));
+
     internal sealed record NoScope : ScopeRule;
+
+    internal sealed record OwnerScope(string Field, Func<Runtime.IGrainFactory, string, Grains.IScopedGrain> Resolve) : ScopeRule;
 
     internal sealed record TargetScope : ScopeRule;
 

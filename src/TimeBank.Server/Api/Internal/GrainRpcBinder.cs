@@ -71,6 +71,14 @@ internal static class GrainRpcBinder
             throw new InvalidOperationException($"{policy}: scoped by its target, but {typeof(TGrain).Name} is not an IScopedGrain.");
         }
 
+        var ownerScope = policy.Scope as ScopeRule.OwnerScope;
+        var ownerField = ownerScope is null ? null
+            : request.FindFieldByName(ownerScope.Field) is { FieldType: FieldType.String, IsRepeated: false } owner ? owner
+            : throw new InvalidOperationException($"{policy}: scope field '{ownerScope.Field}' is not a string field of {request.FullName}.");
+        var invalidOwner = ownerField is null ? null
+            : ErrorReasons.All.FirstOrDefault(r => r.Code == "INVALID_" + ownerField.Name.ToUpperInvariant())
+              ?? throw new InvalidOperationException($"{policy}: the reason catalog has no INVALID_{ownerField.Name.ToUpperInvariant()} for a malformed id.");
+
         Func<TGrain, IMessage, string, Task<Result<TPayload>>> invoke;
         if (typeof(TCommand) == typeof(NoCommand))
         {
@@ -107,6 +115,21 @@ internal static class GrainRpcBinder
                 if (!Scopes.Covers(caller, owner.CommunityId))
                 {
                     throw FailureMapping.ToRpc(ErrorReasons.OutOfScope, ("scope", caller.Scope), ("what", keyField.Name));
+                }
+            }
+
+            if (ownerScope is not null && !Scopes.CoversEverything(caller))
+            {
+                var ownerKey = (string)ownerField!.Accessor.GetValue(message);
+                if (!Identifiers.IsValidId(ownerKey))
+                {
+                    throw FailureMapping.ToRpc(invalidOwner!, ("value", ownerKey));
+                }
+
+                var owner = await ownerScope.Resolve(grains, ownerKey).GetOwnerAsync();
+                if (!Scopes.Covers(caller, owner.CommunityId))
+                {
+                    throw FailureMapping.ToRpc(ErrorReasons.OutOfScope, ("scope", caller.Scope), ("what", ownerField.Name));
                 }
             }
 

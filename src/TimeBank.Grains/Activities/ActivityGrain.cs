@@ -1,0 +1,273 @@
+using TimeBank.Contracts.V1;
+using TimeBank.Grains.Communities;
+using TimeBank.Grains.Internal;
+using TimeBank.Grains.Volunteers;
+
+namespace TimeBank.Grains.Activities;
+
+/// <summary>
+/// One activity. Its turns are the order of arrival: sign-ups are taken one at a time, so a place is given
+/// exactly once however many arrive together, and the waiting list is the order the grain served them.
+/// </summary>
+public sealed class ActivityGrain(PolicyCache policies) : TimeBankGrain<ActivityState>, IActivityGrain
+{
+    public const string TypeName = "activity";
+
+    public const int MaxCapacity = 100_000;
+
+    public const int MaxDescriptionLength = 2_000;
+
+    private string ActivityId => GrainId.Key;
+
+    public Task<GrainOwner> GetOwnerAsync() => Task.FromResult(StateExists ? new GrainOwner(State.CommunityId) : GrainOwner.None);
+
+    public async Task<Result<ActivityPublication>> PublishActivityAsync(PublishActivity command)
+    {
+        if (Validate(command) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var rules = policies.Find(command.CommunityId) is { } cached ? cached : await GrainFactory.GetGrain<ICommunityGrain>(command.CommunityId).GetPolicyAsync();
+        if (!rules.Succeeded)
+        {
+            return rules.Failure;
+        }
+
+        if (!rules.Value.HasCategory(command.Category))
+        {
+            return Failure.Of(ErrorReasons.UnknownCategory, ("value", command.Category));
+        }
+
+        if (command.MinutesPerVolunteer > rules.Value.Settings.MaxMinutesPerDeposit)
+        {
+            return Failure.Of(ErrorReasons.MinutesPerVolunteerOutOfRange, ("value", command.MinutesPerVolunteer), ("max", rules.Value.Settings.MaxMinutesPerDeposit));
+        }
+
+        return await MutateAsync(command.Request, command, Result<ActivityPublication> (c, changes) =>
+        {
+            if (StateExists)
+            {
+                return SameAs(c)
+                    ? new ActivityPublication(Profile(), Created: false)
+                    : Failure.Of(ErrorReasons.ActivityIdTaken, ("activity_id", ActivityId));
+            }
+
+            State.CommunityId = c.CommunityId;
+            State.Category = c.Category;
+            State.Title = c.Title.Trim();
+            State.Description = c.Description;
+            State.Place = c.Place;
+            State.StartsAt = c.StartsAt;
+            State.EndsAt = c.EndsAt;
+            State.MinutesPerVolunteer = c.MinutesPerVolunteer;
+            State.Capacity = c.Capacity;
+            State.SignUpDeadline = c.SignUpDeadline;
+            State.OpenToOtherCommunities = c.OpenToOtherCommunities;
+            State.PublishedAt = changes.Now;
+            changes.StateWasChanged();
+            return new ActivityPublication(Profile(), Created: true);
+        });
+    }
+
+    public Task<Result<ActivityDetails>> GetActivityAsync()
+    {
+        Result<ActivityDetails> result = StateExists
+            ? new ActivityDetails(Profile(), State.SignedUp.ToArray(), State.Waiting.ToArray())
+            : Failure.Of(ErrorReasons.ActivityNotFound, ("activity_id", ActivityId));
+        return Task.FromResult(result);
+    }
+
+    public async Task<Result<SignUpPlace>> SignUpAsync(SignUp command)
+    {
+        if (ValidateVolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!StateExists)
+        {
+            return Failure.Of(ErrorReasons.ActivityNotFound, ("activity_id", ActivityId));
+        }
+
+        // The volunteer's grain never calls an activity, so asking it from this turn cannot form a cycle.
+        var volunteer = await GrainFactory.GetGrain<IVolunteerGrain>(command.VolunteerId).GetOwnerAsync();
+        if (!volunteer.Exists)
+        {
+            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", command.VolunteerId));
+        }
+
+        return await MutateAsync(command.Request, command, Result<SignUpPlace> (c, changes) =>
+        {
+            if (Standing(c.VolunteerId) is { } already)
+            {
+                return already; // signed up before: where the volunteer stands, nothing changes
+            }
+
+            if (State.Status == ActivityStatus.Cancelled)
+            {
+                return Failure.Of(ErrorReasons.ActivityCancelled, ("activity_id", ActivityId));
+            }
+
+            if (changes.Now > State.SignUpDeadline)
+            {
+                return Failure.Of(ErrorReasons.SignUpClosed, ("activity_id", ActivityId), ("deadline", State.SignUpDeadline.ToString("O")));
+            }
+
+            if (volunteer.CommunityId != State.CommunityId && !State.OpenToOtherCommunities)
+            {
+                return Failure.Of(ErrorReasons.NotOpenToCommunity, ("activity_id", ActivityId), ("community_id", volunteer.CommunityId));
+            }
+
+            (State.SignedUp.Count < State.Capacity ? State.SignedUp : State.Waiting).Add(c.VolunteerId);
+            changes.StateWasChanged();
+            return Standing(c.VolunteerId)!;
+        });
+    }
+
+    public async Task<Result<Withdrawal>> WithdrawAsync(Withdraw command)
+    {
+        if (ValidateVolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!StateExists)
+        {
+            return Failure.Of(ErrorReasons.ActivityNotFound, ("activity_id", ActivityId));
+        }
+
+        return await MutateAsync(command.Request, command, Result<Withdrawal> (c, changes) =>
+        {
+            if (changes.Now >= State.StartsAt)
+            {
+                return Failure.Of(ErrorReasons.ActivityStarted, ("activity_id", ActivityId), ("starts_at", State.StartsAt.ToString("O")));
+            }
+
+            var promoted = "";
+            if (State.SignedUp.Remove(c.VolunteerId))
+            {
+                if (State.Waiting.Count > 0 && State.SignedUp.Count < State.Capacity)
+                {
+                    promoted = State.Waiting[0];
+                    State.Waiting.RemoveAt(0);
+                    State.SignedUp.Add(promoted);
+                }
+            }
+            else if (!State.Waiting.Remove(c.VolunteerId))
+            {
+                return Failure.Of(ErrorReasons.NotSignedUp, ("volunteer_id", c.VolunteerId), ("activity_id", ActivityId));
+            }
+
+            changes.StateWasChanged();
+            return new Withdrawal(ActivityId, c.VolunteerId, promoted);
+        });
+    }
+
+    public async Task<Result<ActivityCancellation>> CancelActivityAsync(CancelActivity command)
+    {
+        if (!Identifiers.IsValidRequestId(command.Request.RequestId))
+        {
+            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", command.Request.RequestId));
+        }
+
+        if (!Identifiers.IsValidMemo(command.Reason))
+        {
+            return Failure.Of(ErrorReasons.InvalidReason, ("max", Identifiers.MaxMemoLength));
+        }
+
+        if (!StateExists)
+        {
+            return Failure.Of(ErrorReasons.ActivityNotFound, ("activity_id", ActivityId));
+        }
+
+        return await MutateAsync(command.Request, command, Result<ActivityCancellation> (c, changes) =>
+        {
+            if (State.Status != ActivityStatus.Cancelled)
+            {
+                State.Status = ActivityStatus.Cancelled;
+                State.CancelReason = c.Reason;
+                changes.StateWasChanged();
+            }
+
+            return new ActivityCancellation(Profile());
+        });
+    }
+
+    private SignUpPlace? Standing(string volunteerId)
+    {
+        if (State.SignedUp.Contains(volunteerId))
+        {
+            return new SignUpPlace(ActivityId, volunteerId, SignUpStatus.SignedUp, 0);
+        }
+
+        var waiting = State.Waiting.IndexOf(volunteerId);
+        return waiting >= 0 ? new SignUpPlace(ActivityId, volunteerId, SignUpStatus.Waiting, waiting + 1) : null;
+    }
+
+    private bool SameAs(PublishActivity c)
+        => State.CommunityId == c.CommunityId && State.Category == c.Category && State.Title == c.Title.Trim() && State.Description == c.Description
+           && State.Place == c.Place && State.StartsAt == c.StartsAt && State.EndsAt == c.EndsAt && State.MinutesPerVolunteer == c.MinutesPerVolunteer
+           && State.Capacity == c.Capacity && State.SignUpDeadline == c.SignUpDeadline && State.OpenToOtherCommunities == c.OpenToOtherCommunities;
+
+    private ActivityProfile Profile() => new(
+        ActivityId, State.CommunityId, State.Category, State.Title, State.Description, State.Place, State.StartsAt, State.EndsAt,
+        State.MinutesPerVolunteer, State.Capacity, State.SignUpDeadline, State.OpenToOtherCommunities, State.Status,
+        State.SignedUp.Count, State.Waiting.Count, State.PublishedAt);
+
+    private static Failure? ValidateVolunteerRequest(RequestKey request, string volunteerId)
+    {
+        if (!Identifiers.IsValidRequestId(request.RequestId))
+        {
+            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", request.RequestId));
+        }
+
+        return Identifiers.IsValidId(volunteerId) ? null : Failure.Of(ErrorReasons.InvalidVolunteerId, ("value", volunteerId));
+    }
+
+    private Failure? Validate(PublishActivity command)
+    {
+        if (!Identifiers.IsValidRequestId(command.Request.RequestId))
+        {
+            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", command.Request.RequestId));
+        }
+
+        if (!Identifiers.IsValidId(command.CommunityId))
+        {
+            return Failure.Of(ErrorReasons.InvalidCommunityId, ("value", command.CommunityId));
+        }
+
+        if (!Identifiers.IsValidDisplayName(command.Title))
+        {
+            return Failure.Of(ErrorReasons.InvalidTitle);
+        }
+
+        if (command.Description.Length > MaxDescriptionLength || command.Description.Any(ch => char.IsControl(ch) && ch is not '\n' and not '\r'))
+        {
+            return Failure.Of(ErrorReasons.InvalidDescription, ("max", MaxDescriptionLength));
+        }
+
+        if (!Identifiers.IsValidMemo(command.Place))
+        {
+            return Failure.Of(ErrorReasons.InvalidPlace, ("max", Identifiers.MaxMemoLength));
+        }
+
+        if (command.StartsAt == default || command.EndsAt <= command.StartsAt || command.SignUpDeadline == default || command.SignUpDeadline > command.StartsAt)
+        {
+            return Failure.Of(ErrorReasons.ActivityTimesInvalid,
+                ("starts_at", command.StartsAt.ToString("O")), ("ends_at", command.EndsAt.ToString("O")), ("sign_up_deadline", command.SignUpDeadline.ToString("O")));
+        }
+
+        if (command.MinutesPerVolunteer is <= 0 or > Ledger.Amounts.MaxMinutesPerDeposit)
+        {
+            return Failure.Of(ErrorReasons.MinutesPerVolunteerOutOfRange, ("value", command.MinutesPerVolunteer), ("max", Ledger.Amounts.MaxMinutesPerDeposit));
+        }
+
+        if (command.Capacity is < 1 or > MaxCapacity)
+        {
+            return Failure.Of(ErrorReasons.CapacityOutOfRange, ("value", command.Capacity), ("max", MaxCapacity));
+        }
+
+        return ActivityId.Length > 0 ? null : Failure.Of(ErrorReasons.InvalidActivityId, ("value", ActivityId));
+    }
+}

@@ -213,6 +213,19 @@ public static class ErrorReasons
     public static readonly ErrorReason NotSignedUp = new(
         "NOT_SIGNED_UP", StatusCode.FailedPrecondition, "Volunteer '{volunteer_id}' is neither signed up for nor waiting on activity '{activity_id}'.");
 
+    public static readonly ErrorReason AttendeesOutOfRange = new(
+        "ATTENDEES_OUT_OF_RANGE", StatusCode.InvalidArgument, "attendees must list 1 to {max} volunteers, each once; {problem}.", "attendees");
+
+    public static readonly ErrorReason AttendanceMinutesOutOfRange = new(
+        "ATTENDANCE_MINUTES_OUT_OF_RANGE", StatusCode.InvalidArgument,
+        "Minutes for volunteer '{volunteer_id}' must be 1 to the activity's {max}; got {value}.", "attendees");
+
+    public static readonly ErrorReason ActivityNotStarted = new(
+        "ACTIVITY_NOT_STARTED", StatusCode.FailedPrecondition, "Activity '{activity_id}' starts at {starts_at}; attendance is confirmed after that.");
+
+    public static readonly ErrorReason AttendanceConfirmed = new(
+        "ATTENDANCE_CONFIRMED", StatusCode.FailedPrecondition, "{what}");
+
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
         "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",

@@ -16,7 +16,7 @@ public static class GrainHostExtensions
         var policies = new PolicyCache(host.Clock);
         host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies, options));
         host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
-        host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies));
+        host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies, options));
         return host;
     }
 }

@@ -11,4 +11,6 @@ public static class SystemCallers
     public const string Holds = "system/holds";
 
     public const string Reversals = "system/reversals";
+
+    public const string Activities = "system/activities";
 }

@@ -39,6 +39,33 @@ public sealed class ActivityServiceTests
     }
 
     [Fact]
+    public async Task Attendance_is_confirmed_once_the_activity_started_and_credits_the_volunteer_over_the_wire()
+    {
+        await using var running = await RunningServer.StartAsync();
+        var client = running.Client;
+        await client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = "r-ana", VolunteerId = "ana", DisplayName = "Ana", CommunityId = "hillside" });
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var tea = Tea("soon");
+        tea.OpenToOtherCommunities = true;
+        tea.SignUpDeadline = Timestamp.FromDateTimeOffset(startsAt.AddSeconds(-1));
+        tea.StartsAt = Timestamp.FromDateTimeOffset(startsAt);
+        tea.EndsAt = Timestamp.FromDateTimeOffset(startsAt.AddHours(1));
+        await client.PublishActivityAsync(tea);
+        await client.SignUpAsync(new SignUpRequest { RequestId = "s1", ActivityId = "soon", VolunteerId = "ana" });
+        var confirm = new ConfirmAttendanceRequest { RequestId = "c1", ActivityId = "soon", Attendees = { new AttendanceEntry { VolunteerId = "ana", Minutes = 60 } } };
+
+        var early = await Assert.ThrowsAsync<RpcException>(() => client.ConfirmAttendanceAsync(confirm));
+        Assert.Equal((StatusCode.FailedPrecondition, "ACTIVITY_NOT_STARTED"), (early.StatusCode, early.Reason));
+        await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+
+        var confirmed = await client.ConfirmAttendanceAsync(confirm);
+        var credit = Assert.Single(confirmed.Credited);
+        Assert.Equal(("ana", 60L, 10L, "volunteer/ana#1"), (credit.VolunteerId, credit.Minutes, credit.Points, credit.HoursTransferId));
+        Assert.Equal(confirmed, await client.ConfirmAttendanceAsync(confirm));
+        Assert.Equal(60, (await client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })).HoursMinutes);
+    }
+
+    [Fact]
     public async Task Bad_activity_calls_get_their_status_reason_and_field()
     {
         await using var running = await RunningServer.StartAsync();

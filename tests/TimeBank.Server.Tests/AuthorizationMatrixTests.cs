@@ -58,6 +58,12 @@ public sealed class AuthorizationMatrixTests
             { RequestId = NewId(), ActivityId = "home-activity", VolunteerId = await fixture.NewSignedUpVolunteerAsync() }),
         [ActivityServiceMethods.CancelActivity.FullName] = async (client, fixture) => await client.CancelActivityAsync(new CancelActivityRequest
             { RequestId = NewId(), ActivityId = await fixture.NewActivityAsync() }),
+        [ActivityServiceMethods.ConfirmAttendance.FullName] = async (client, fixture) =>
+        {
+            await fixture.UntilStartedAsync();
+            await client.ConfirmAttendanceAsync(new ConfirmAttendanceRequest
+                { RequestId = NewId(), ActivityId = "started-activity", Attendees = { new AttendanceEntry { VolunteerId = "ana", Minutes = 30 } } });
+        },
         [VolunteerServiceMethods.ReverseTransfer.FullName] = async (client, fixture) => await client.ReverseTransferAsync(new ReverseTransferRequest
             { RequestId = NewId(), VolunteerId = "ana", TransferId = await fixture.NewDepositAsync() }),
 
@@ -212,6 +218,14 @@ public sealed class AuthorizationMatrixTests
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ben", DisplayName = "Ben", CommunityId = Elsewhere });
             await admin.PublishActivityAsync(Activity("home-activity"));
+
+            // One that starts in a moment, with Ana on it, for ConfirmAttendance (which waits for the start).
+            var soon = Activity("started-activity");
+            soon.SignUpDeadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_startedAt.AddSeconds(-1));
+            soon.StartsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_startedAt);
+            soon.EndsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_startedAt.AddHours(1));
+            await admin.PublishActivityAsync(soon);
+            await admin.SignUpAsync(new SignUpRequest { RequestId = NewId(), ActivityId = "started-activity", VolunteerId = "ana" });
             for (var day = 0; day < 5; day++)
             {
                 await admin.DepositHoursAsync(new DepositHoursRequest { RequestId = NewId(), VolunteerId = "ana", ActivityId = "setup", Minutes = 1440 });
@@ -226,6 +240,17 @@ public sealed class AuthorizationMatrixTests
                 Member = role == Role.CommitteeMember ? "member-1" : "",
             });
             return created.Secret;
+        }
+
+        private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow.AddSeconds(3);
+
+        public async Task UntilStartedAsync()
+        {
+            var wait = _startedAt - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(50));
+            }
         }
 
         public static PublishActivityRequest Activity(string id) => new()

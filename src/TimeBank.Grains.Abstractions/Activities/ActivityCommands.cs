@@ -23,3 +23,8 @@ public sealed record SignUp(RequestKey Request, string VolunteerId);
 public sealed record Withdraw(RequestKey Request, string VolunteerId);
 
 public sealed record CancelActivity(RequestKey Request, string Reason = "");
+
+public sealed record AttendanceEntry(string VolunteerId, long Minutes);
+
+/// <param name="Attendees">1 to 1,000 volunteers, each once, each with 1 to the activity's minutes.</param>
+public sealed record ConfirmAttendance(RequestKey Request, IReadOnlyList<AttendanceEntry> Attendees);

@@ -42,3 +42,8 @@ public sealed record SignUpPlace(string ActivityId, string VolunteerId, SignUpSt
 public sealed record Withdrawal(string ActivityId, string VolunteerId, string PromotedVolunteerId);
 
 public sealed record ActivityCancellation(ActivityProfile Activity);
+
+/// <param name="HoursTransferId">The row that credited the minutes on the volunteer's journal.</param>
+public sealed record AttendanceCredit(string VolunteerId, long Minutes, long Points, string HoursTransferId);
+
+public sealed record AttendanceConfirmation(string ActivityId, IReadOnlyList<AttendanceCredit> Credited);

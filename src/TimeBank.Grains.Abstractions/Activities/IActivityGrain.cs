@@ -17,4 +17,7 @@ public interface IActivityGrain : IGrainWithStringKey, IScopedGrain
     Task<Result<Withdrawal>> WithdrawAsync(Withdraw command);
 
     Task<Result<ActivityCancellation>> CancelActivityAsync(CancelActivity command);
+
+    /// <summary>Credits each attendee once, also across retries, repeats and crashes (a reminder finishes an interrupted one).</summary>
+    Task<Result<AttendanceConfirmation>> ConfirmAttendanceAsync(ConfirmAttendance command);
 }

@@ -35,6 +35,9 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
     /// </summary>
     Task<Result<ReversalReceipt>> ReverseTransferAsync(ReverseTransfer command);
 
+    /// <summary>An activity's attendance credited as a deposit; called by the activity's grain only.</summary>
+    Task<Result<DepositReceipt>> CreditServiceAsync(CreditService command);
+
     /// <summary>The recipient's step of reversing a transfer; called by the payer's grain only.</summary>
     Task<Result<TransferReturned>> ReturnTransferAsync(ReturnTransfer command);
 

@@ -61,3 +61,10 @@ public sealed record GetStatement(
     string Category = "",
     DateTimeOffset? FromTime = null,
     DateTimeOffset? ToTime = null);
+
+/// <summary>
+/// Service credited for an activity, sent by the activity's grain (never by a client): a deposit under the
+/// activity's community's policy (its points and issuing accounts), keyed by activity and volunteer, so an
+/// attendee is credited once however often the confirmation is resumed.
+/// </summary>
+public sealed record CreditService(RequestKey Request, string ActorKeyId, string ActivityId, string ActivityCommunityId, long Minutes, string Category);

@@ -2,6 +2,7 @@ using TimeBank.Contracts.V1;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Internal;
 using TimeBank.Grains.Volunteers;
+using TimeBank.Runtime;
 
 namespace TimeBank.Grains.Activities;
 
@@ -9,7 +10,7 @@ namespace TimeBank.Grains.Activities;
 /// One activity. Its turns are the order of arrival: sign-ups are taken one at a time, so a place is given
 /// exactly once however many arrive together, and the waiting list is the order the grain served them.
 /// </summary>
-public sealed class ActivityGrain(PolicyCache policies) : TimeBankGrain<ActivityState>, IActivityGrain
+public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOptions options) : TimeBankGrain<ActivityState>, IActivityGrain, IRemindable
 {
     public const string TypeName = "activity";
 
@@ -183,6 +184,11 @@ public sealed class ActivityGrain(PolicyCache policies) : TimeBankGrain<Activity
 
         return await MutateAsync(command.Request, command, Result<ActivityCancellation> (c, changes) =>
         {
+            if (State.Attendance.Count > 0)
+            {
+                return Failure.Of(ErrorReasons.AttendanceConfirmed, ("what", $"Activity '{ActivityId}' has confirmed attendance and can no longer be cancelled."));
+            }
+
             if (State.Status != ActivityStatus.Cancelled)
             {
                 State.Status = ActivityStatus.Cancelled;

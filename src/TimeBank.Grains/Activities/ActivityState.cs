@@ -39,8 +39,29 @@ public sealed class ActivityState : IJournaledState
     /// <summary>Volunteers waiting, in arrival order.</summary>
     public List<string> Waiting { get; set; } = [];
 
+    /// <summary>Confirmed attendance by volunteer: what each is credited, and whether the credit is done.</summary>
+    public Dictionary<string, AttendanceRecord> Attendance { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many times credits were recorded here; numbers the system's request ids of those writes.</summary>
+    public long CreditWrites { get; set; }
+
     /// <summary>An activity writes no journal rows of its own (its credits are the volunteers'); kept for the door all grains write through.</summary>
     public long JournalSequence { get; set; }
 
     public byte[] JournalHash { get; set; } = [];
+}
+
+/// <summary>One attendee's confirmed minutes, and once credited, what the volunteer's deposit recorded.</summary>
+public sealed class AttendanceRecord
+{
+    public long Minutes { get; set; }
+
+    /// <summary>The key that confirmed it; the volunteer's journal row names it.</summary>
+    public string ActorKeyId { get; set; } = "";
+
+    public bool Credited { get; set; }
+
+    public long Points { get; set; }
+
+    public string HoursTransferId { get; set; } = "";
 }

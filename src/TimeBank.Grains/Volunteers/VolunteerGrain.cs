@@ -79,30 +79,55 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
                 return Failure.Of(ErrorReasons.UnknownCategory, ("value", c.Category));
             }
 
-            var points = Amounts.PointsForMinutes(c.Minutes, rules.Settings.PointsPerHour);
-            var book = Book(rules);
-            var hoursTransferId = changes.NextTransferId;
-            var pointsTransferId = "";
-            var hours = new Move(LedgerKind.Hours, AccountNames.CommunityHoursIssued(State.CommunityId), AccountNames.VolunteerHours(VolunteerId),
-                c.Minutes, TransferCode.Service, c.ActivityId, c.Category);
-            if (changes.Apply(book, hours, rules.Version) is not TransferResult.Ok and var refused)
-            {
-                return LedgerFailures.Of(refused, book, hours);
-            }
-
-            if (points > 0)
-            {
-                pointsTransferId = changes.NextTransferId;
-                var credit = new Move(LedgerKind.Points, AccountNames.CommunityPointsIssued(State.CommunityId), AccountNames.VolunteerPoints(VolunteerId),
-                    points, TransferCode.Service, c.ActivityId, c.Category);
-                if (changes.Apply(book, credit, rules.Version) is not TransferResult.Ok and var refusedPoints)
-                {
-                    return LedgerFailures.Of(refusedPoints, book, credit);
-                }
-            }
-
-            return new DepositReceipt(c.Request.RequestId, c.Minutes, points, changes.Now, Balances(), hoursTransferId, pointsTransferId);
+            return Credit(changes, c.Request.RequestId, rules, State.CommunityId, c.Minutes, c.ActivityId, c.Category, Book(rules));
         });
+    }
+
+    public async Task<Result<DepositReceipt>> CreditServiceAsync(CreditService command)
+    {
+        if (!StateExists)
+        {
+            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
+        }
+
+        // The activity's community verified the service, so its policy prices it and it issues the hours;
+        // its category and minutes were checked against that policy when the activity was published.
+        var policy = policies.Find(command.ActivityCommunityId) is { } cached
+            ? cached
+            : await GrainFactory.GetGrain<ICommunityGrain>(command.ActivityCommunityId).GetPolicyAsync();
+        if (!policy.Succeeded)
+        {
+            return policy.Failure;
+        }
+
+        // Looked up first: a resumed confirmation asks again, and must find the first credit, not collide with it.
+        return await MutateAsync(command.Request, command.ActorKeyId, lookUpFirst: true, command, Result<DepositReceipt> (c, changes)
+            => Credit(changes, c.Request.RequestId, policy.Value, c.ActivityCommunityId, c.Minutes, c.ActivityId, c.Category, Book(hoursLimit: null)));
+    }
+
+    /// <summary>A deposit's two transfers: minutes, and the points they earn, from the issuing community's accounts.</summary>
+    private Result<DepositReceipt> Credit(Changes changes, string requestId, PolicySnapshot rules, string issuer, long minutes, string reference, string category, Book book)
+    {
+        var points = Amounts.PointsForMinutes(minutes, rules.Settings.PointsPerHour);
+        var hoursTransferId = changes.NextTransferId;
+        var pointsTransferId = "";
+        var hours = new Move(LedgerKind.Hours, AccountNames.CommunityHoursIssued(issuer), AccountNames.VolunteerHours(VolunteerId), minutes, TransferCode.Service, reference, category);
+        if (changes.Apply(book, hours, rules.Version) is not TransferResult.Ok and var refused)
+        {
+            return LedgerFailures.Of(refused, book, hours);
+        }
+
+        if (points > 0)
+        {
+            pointsTransferId = changes.NextTransferId;
+            var credit = new Move(LedgerKind.Points, AccountNames.CommunityPointsIssued(issuer), AccountNames.VolunteerPoints(VolunteerId), points, TransferCode.Service, reference, category);
+            if (changes.Apply(book, credit, rules.Version) is not TransferResult.Ok and var refusedPoints)
+            {
+                return LedgerFailures.Of(refusedPoints, book, credit);
+            }
+        }
+
+        return new DepositReceipt(requestId, minutes, points, changes.Now, Balances(), hoursTransferId, pointsTransferId);
     }
 
     public Task<Result<VolunteerBalance>> GetBalanceAsync()

@@ -43,6 +43,8 @@ public static class ApiPolicy
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OwnerOf<IVolunteerGrain>("volunteer_id")),
         RpcPolicy.For(ActivityServiceMethods.CancelActivity).Mutation()
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(ActivityServiceMethods.ConfirmAttendance).Mutation()
+            .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
 
         RpcPolicy.For(LedgerServiceMethods.VerifyJournal)
             .Allow(CommunityAdmin, Auditor).ScopedBy(ScopeRule.CommunityField("community_id")).Deadline(TimeSpan.FromMinutes(30)),

@@ -187,7 +187,7 @@ internal static class DurableDeposits
         }
     }
 
-    private static async Task<IGrainStorage> OpenAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window)
+    internal static async Task<IGrainStorage> OpenAsync(string provider, string? postgres, int maxBatchSize, TimeSpan window)
     {
         switch (provider)
         {

@@ -6,7 +6,8 @@ public static class Program
 {
     /// <summary>
     /// <c>--memory</c> measures bytes retained per idle activation (BenchmarkDotNet measures allocations, not
-    /// retention); <c>--durable</c> is the load generator for durable deposits (see DurableDeposits); anything
+    /// retention); <c>--durable</c> is the load generator for durable deposits (see DurableDeposits);
+    /// <c>--attendance</c> times a durable confirmation of 500 attendees (see AttendanceConfirmation); anything
     /// else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -14,6 +15,11 @@ public static class Program
         if (args.Contains("--durable", StringComparer.Ordinal))
         {
             return await DurableDeposits.RunAsync(args, Console.Out);
+        }
+
+        if (args.Contains("--attendance", StringComparer.Ordinal))
+        {
+            return await AttendanceConfirmation.RunAsync(args, Console.Out);
         }
 
         if (args.Contains("--memory", StringComparer.Ordinal))

@@ -208,7 +208,7 @@ public static class ErrorReasons
         "ACTIVITY_STARTED", StatusCode.FailedPrecondition, "Activity '{activity_id}' started at {starts_at}.");
 
     public static readonly ErrorReason NotOpenToCommunity = new(
-        "NOT_OPEN_TO_COMMUNITY", StatusCode.FailedPrecondition, "Activity '{activity_id}' takes only volunteers of its own community, not of '{community_id}'.");
+        "NOT_OPEN_TO_COMMUNITY", StatusCode.FailedPrecondition, "{what} '{id}' takes only volunteers of its own community, not of '{community_id}'.");
 
     public static readonly ErrorReason NotSignedUp = new(
         "NOT_SIGNED_UP", StatusCode.FailedPrecondition, "Volunteer '{volunteer_id}' is neither signed up for nor waiting on activity '{activity_id}'.");
@@ -225,6 +225,32 @@ public static class ErrorReasons
 
     public static readonly ErrorReason AttendanceConfirmed = new(
         "ATTENDANCE_CONFIRMED", StatusCode.FailedPrecondition, "{what}");
+
+    // Micro-wishes.
+    public static readonly ErrorReason InvalidWishId = new(
+        "INVALID_WISH_ID", StatusCode.InvalidArgument,
+        "wish_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "wish_id");
+
+    public static readonly ErrorReason InvalidForWhom = new(
+        "INVALID_FOR_WHOM", StatusCode.InvalidArgument, "for_whom must be 1-200 characters, not blank, without control characters.", "for_whom");
+
+    public static readonly ErrorReason InvalidWhat = new(
+        "INVALID_WHAT", StatusCode.InvalidArgument, "what must be 1-200 characters, not blank, without control characters.", "what");
+
+    public static readonly ErrorReason WishNotFound = new(
+        "WISH_NOT_FOUND", StatusCode.NotFound, "Wish '{wish_id}' does not exist.");
+
+    public static readonly ErrorReason WishIdTaken = new(
+        "WISH_ID_TAKEN", StatusCode.AlreadyExists, "Wish '{wish_id}' is already posted with other content.");
+
+    public static readonly ErrorReason WishNotOpen = new(
+        "WISH_NOT_OPEN", StatusCode.FailedPrecondition, "Wish '{wish_id}' is {status}.");
+
+    public static readonly ErrorReason WishNotClaimed = new(
+        "WISH_NOT_CLAIMED", StatusCode.FailedPrecondition, "Wish '{wish_id}' is held by no volunteer, so nobody can have fulfilled it.");
+
+    public static readonly ErrorReason WishNotClaimedBy = new(
+        "WISH_NOT_CLAIMED_BY", StatusCode.FailedPrecondition, "Wish '{wish_id}' is not held by volunteer '{volunteer_id}'.");
 
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,

@@ -1,6 +1,7 @@
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
+using TimeBank.Grains.Wishes;
 using TimeBank.Runtime;
 
 namespace TimeBank.Grains;
@@ -17,6 +18,7 @@ public static class GrainHostExtensions
         host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies, options));
         host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
         host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies, options));
+        host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
         return host;
     }
 }

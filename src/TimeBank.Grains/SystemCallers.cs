@@ -13,4 +13,6 @@ public static class SystemCallers
     public const string Reversals = "system/reversals";
 
     public const string Activities = "system/activities";
+
+    public const string Wishes = "system/wishes";
 }

@@ -64,6 +64,16 @@ public sealed class AuthorizationMatrixTests
             await client.ConfirmAttendanceAsync(new ConfirmAttendanceRequest
                 { RequestId = NewId(), ActivityId = "started-activity", Attendees = { new AttendanceEntry { VolunteerId = "ana", Minutes = 30 } } });
         },
+        [WishServiceMethods.PostWish.FullName] = (client, _) => client.PostWishAsync(Fixture.Wish("w-" + NewId()[..12])),
+        [WishServiceMethods.GetWish.FullName] = (client, _) => client.GetWishAsync(new GetWishRequest { WishId = "home-wish" }),
+        [WishServiceMethods.ClaimWish.FullName] = async (client, fixture) => await client.ClaimWishAsync(new ClaimWishRequest
+            { RequestId = NewId(), WishId = await fixture.NewWishAsync(), VolunteerId = "ana" }),
+        [WishServiceMethods.ReleaseWish.FullName] = async (client, fixture) => await client.ReleaseWishAsync(new ReleaseWishRequest
+            { RequestId = NewId(), WishId = await fixture.NewWishAsync(claimedByAna: true), VolunteerId = "ana" }),
+        [WishServiceMethods.WithdrawWish.FullName] = async (client, fixture) => await client.WithdrawWishAsync(new WithdrawWishRequest
+            { RequestId = NewId(), WishId = await fixture.NewWishAsync() }),
+        [WishServiceMethods.ConfirmWishFulfilled.FullName] = async (client, fixture) => await client.ConfirmWishFulfilledAsync(new ConfirmWishFulfilledRequest
+            { RequestId = NewId(), WishId = await fixture.NewWishAsync(claimedByAna: true) }),
         [VolunteerServiceMethods.ReverseTransfer.FullName] = async (client, fixture) => await client.ReverseTransferAsync(new ReverseTransferRequest
             { RequestId = NewId(), VolunteerId = "ana", TransferId = await fixture.NewDepositAsync() }),
 
@@ -218,6 +228,7 @@ public sealed class AuthorizationMatrixTests
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ana", DisplayName = "Ana", CommunityId = Home });
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ben", DisplayName = "Ben", CommunityId = Elsewhere });
             await admin.PublishActivityAsync(Activity("home-activity"));
+            await admin.PostWishAsync(Wish("home-wish"));
 
             // One that starts in a moment, with Ana on it, for ConfirmAttendance (which waits for the start).
             var soon = Activity("started-activity");
@@ -259,6 +270,20 @@ public sealed class AuthorizationMatrixTests
             StartsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30)), EndsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(30).AddHours(2)),
             SignUpDeadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(29)),
         };
+
+        public static PostWishRequest Wish(string id) => new()
+            { RequestId = NewId(), WishId = id, CommunityId = Home, ForWhom = "Mrs. Li, 3rd floor", What = "A ride to the clinic", Minutes = 60, Category = "elder-care" };
+
+        public async Task<string> NewWishAsync(bool claimedByAna = false)
+        {
+            var id = (await admin.PostWishAsync(Wish("w-" + NewId()[..12]))).Wish.WishId;
+            if (claimedByAna)
+            {
+                await admin.ClaimWishAsync(new ClaimWishRequest { RequestId = NewId(), WishId = id, VolunteerId = "ana" });
+            }
+
+            return id;
+        }
 
         public async Task<string> NewActivityAsync()
             => (await admin.PublishActivityAsync(Activity("a-" + NewId()[..12]))).Activity.ActivityId;

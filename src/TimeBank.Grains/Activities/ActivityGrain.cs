@@ -117,7 +117,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
 
             if (volunteer.CommunityId != State.CommunityId && !State.OpenToOtherCommunities)
             {
-                return Failure.Of(ErrorReasons.NotOpenToCommunity, ("activity_id", ActivityId), ("community_id", volunteer.CommunityId));
+                return Failure.Of(ErrorReasons.NotOpenToCommunity, ("what", "Activity"), ("id", ActivityId), ("community_id", volunteer.CommunityId));
             }
 
             (State.SignedUp.Count < State.Capacity ? State.SignedUp : State.Waiting).Add(c.VolunteerId);

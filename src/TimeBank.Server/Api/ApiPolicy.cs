@@ -2,6 +2,7 @@ using TimeBank.Contracts.V1;
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Volunteers;
+using TimeBank.Grains.Wishes;
 using TimeBank.Rpc.Health;
 using static TimeBank.Server.Auth.Role;
 
@@ -45,6 +46,19 @@ public static class ApiPolicy
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(ActivityServiceMethods.ConfirmAttendance).Mutation()
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
+
+        RpcPolicy.For(WishServiceMethods.PostWish).Mutation()
+            .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.CommunityField("community_id")),
+        RpcPolicy.For(WishServiceMethods.GetWish)
+            .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(WishServiceMethods.ClaimWish).Mutation()
+            .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OwnerOf<IVolunteerGrain>("volunteer_id")),
+        RpcPolicy.For(WishServiceMethods.ReleaseWish).Mutation()
+            .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, App).ScopedBy(ScopeRule.OwnerOf<IVolunteerGrain>("volunteer_id")),
+        RpcPolicy.For(WishServiceMethods.WithdrawWish).Mutation()
+            .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(WishServiceMethods.ConfirmWishFulfilled).Mutation()
+            .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
 
         RpcPolicy.For(LedgerServiceMethods.VerifyJournal)
             .Allow(CommunityAdmin, Auditor).ScopedBy(ScopeRule.CommunityField("community_id")).Deadline(TimeSpan.FromMinutes(30)),

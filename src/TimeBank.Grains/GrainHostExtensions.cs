@@ -18,6 +18,7 @@ public static class GrainHostExtensions
         host.AddGrainType<IVolunteerGrain>(VolunteerGrain.TypeName, () => new VolunteerGrain(policies, options));
         host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
         host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies, options));
+        host.AddGrainType<IActivityDirectoryGrain>(ActivityDirectoryGrain.TypeName, () => new ActivityDirectoryGrain());
         host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
         return host;
     }

@@ -10,7 +10,8 @@ public sealed class TimeBankGrainOptions
     /// <summary>
     /// Called between the steps of a transfer or a reversal with the step just made durable ("transfer.held",
     /// "transfer.credited", "reversal.recorded", "reversal.returned", "attendance.recorded", "attendance.credit" before each
-    /// attendee's credit, "attendance.credited" before the credits are marked). For fault-injection tests: throwing there is a crash at that point — what is
+    /// attendee's credit, "attendance.credited" before the credits are marked, "activity.stored" before an activity
+    /// reports itself to its community's list). For fault-injection tests: throwing there is a crash at that point — what is
     /// stored stays, and the rest is left to the transfer's reminder. Does nothing by default.
     /// </summary>
     public Func<string, Task> StepHook { get; set; } = static _ => Task.CompletedTask;

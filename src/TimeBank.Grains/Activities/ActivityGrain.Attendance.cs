@@ -89,7 +89,12 @@ public sealed partial class ActivityGrain
             : Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", $"{GrainId}/attendance"));
     }
 
-    public Task ReceiveReminderAsync(string name, DateTimeOffset due) => name == CreditsReminder ? CreditPendingAsync() : Task.CompletedTask;
+    public Task ReceiveReminderAsync(string name, DateTimeOffset due) => name switch
+    {
+        CreditsReminder => CreditPendingAsync(),
+        ListingReminder => ReportListingAsync(),
+        _ => Task.CompletedTask, // a reminder of an older version of this grain: let it lapse
+    };
 
     /// <summary>Step (2) for every attendee not yet credited: all at once, then one write that marks them.</summary>
     private async Task CreditPendingAsync()

@@ -18,6 +18,10 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
 
     public const int MaxDescriptionLength = 2_000;
 
+    private const string ListingReminder = "listing";
+
+    private static readonly TimeSpan ListingRetryInterval = TimeSpan.FromSeconds(5);
+
     private string ActivityId => GrainId.Key;
 
     public Task<GrainOwner> GetOwnerAsync() => Task.FromResult(StateExists ? new GrainOwner(State.CommunityId) : GrainOwner.None);
@@ -45,7 +49,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             return Failure.Of(ErrorReasons.MinutesPerVolunteerOutOfRange, ("value", command.MinutesPerVolunteer), ("max", rules.Value.Settings.MaxMinutesPerDeposit));
         }
 
-        return await MutateAsync(command.Request, command, Result<ActivityPublication> (c, changes) =>
+        var published = await MutateAsync(command.Request, command, Result<ActivityPublication> (c, changes) =>
         {
             if (StateExists)
             {
@@ -66,9 +70,11 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             State.SignUpDeadline = c.SignUpDeadline;
             State.OpenToOtherCommunities = c.OpenToOtherCommunities;
             State.PublishedAt = changes.Now;
-            changes.StateWasChanged();
+            ListingChanged(changes);
             return new ActivityPublication(Profile(), Created: true);
         });
+        await ReportListingAsync();
+        return published;
     }
 
     public Task<Result<ActivityDetails>> GetActivityAsync()
@@ -182,7 +188,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             return Failure.Of(ErrorReasons.ActivityNotFound, ("activity_id", ActivityId));
         }
 
-        return await MutateAsync(command.Request, command, Result<ActivityCancellation> (c, changes) =>
+        var cancelled = await MutateAsync(command.Request, command, Result<ActivityCancellation> (c, changes) =>
         {
             if (State.Attendance.Count > 0)
             {
@@ -193,11 +199,63 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             {
                 State.Status = ActivityStatus.Cancelled;
                 State.CancelReason = c.Reason;
-                changes.StateWasChanged();
+                ListingChanged(changes);
             }
 
             return new ActivityCancellation(Profile());
         });
+        await ReportListingAsync();
+        return cancelled;
+    }
+
+    /// <summary>Marks the listing changed, with a reminder that reports it should the report below not happen.</summary>
+    private void ListingChanged(Changes changes)
+    {
+        State.ListingVersion++;
+        SetReminder(ListingReminder, changes.Now + ListingRetryInterval, ListingRetryInterval);
+        changes.StateWasChanged();
+    }
+
+    /// <summary>
+    /// Reports this activity to its community's list, after its own write (a list never shows what was not
+    /// stored), then notes it was acknowledged. A failure here is not the caller's: the reminder tries again.
+    /// </summary>
+    private async Task ReportListingAsync()
+    {
+        if (StateDiscarded || !StateExists || State.ListedVersion >= State.ListingVersion)
+        {
+            return;
+        }
+
+        var version = State.ListingVersion;
+        var listing = new ActivityListing(ActivityId, State.Category, State.Title, State.StartsAt, State.EndsAt, State.Status, State.OpenToOtherCommunities);
+        try
+        {
+            await options.StepHook("activity.stored");
+            var recorded = await GrainFactory.GetGrain<IActivityDirectoryGrain>(State.CommunityId).RecordListingAsync(
+                new RecordListing(new RequestKey(SystemCallers.Activities, $"{GrainId}/listing/{version}"), listing, version));
+            if (!recorded.Succeeded || StateDiscarded)
+            {
+                return;
+            }
+
+            await MutateAsync(new RequestKey(SystemCallers.Activities, $"{GrainId}/listed/{version}"), SystemCallers.Activities, lookUpFirst: false, version,
+                Result<ActivityListing> (v, changes) =>
+                {
+                    State.ListedVersion = Math.Max(State.ListedVersion, v);
+                    if (State.ListedVersion >= State.ListingVersion)
+                    {
+                        ClearReminder(ListingReminder);
+                    }
+
+                    changes.StateWasChanged();
+                    return listing;
+                });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The caller's change is stored; the list catches up when the reminder reports again.
+        }
     }
 
     private SignUpPlace? Standing(string volunteerId)

@@ -42,6 +42,12 @@ public sealed class ActivityState : IJournaledState
     /// <summary>Confirmed attendance by volunteer: what each is credited, and whether the credit is done.</summary>
     public Dictionary<string, AttendanceRecord> Attendance { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Bumped by each change the community's activity list shows (publication, cancellation).</summary>
+    public long ListingVersion { get; set; }
+
+    /// <summary>The listing version the community's list last acknowledged; behind <see cref="ListingVersion"/> until reported.</summary>
+    public long ListedVersion { get; set; }
+
     /// <summary>How many times credits were recorded here; numbers the system's request ids of those writes.</summary>
     public long CreditWrites { get; set; }
 

@@ -46,6 +46,9 @@ public static class ApiPolicy
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(ActivityServiceMethods.ConfirmAttendance).Mutation()
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(ActivityServiceMethods.ListActivities)
+            .Grain<IActivityDirectoryGrain>("community_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.CommunityField("community_id"))
+            .Deadline(TimeSpan.FromSeconds(10)),
 
         RpcPolicy.For(WishServiceMethods.PostWish).Mutation()
             .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.CommunityField("community_id")),

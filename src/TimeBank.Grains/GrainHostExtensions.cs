@@ -19,6 +19,7 @@ public static class GrainHostExtensions
         host.AddGrainType<ICommunityGrain>(CommunityGrain.TypeName, () => new CommunityGrain(options, policies));
         host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies, options));
         host.AddGrainType<IActivityDirectoryGrain>(ActivityDirectoryGrain.TypeName, () => new ActivityDirectoryGrain());
+        host.AddGrainType<IVolunteerActivitiesGrain>(VolunteerActivitiesGrain.TypeName, () => new VolunteerActivitiesGrain());
         host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
         return host;
     }

@@ -58,6 +58,7 @@ public sealed class AuthorizationMatrixTests
             { RequestId = NewId(), ActivityId = "home-activity", VolunteerId = await fixture.NewSignedUpVolunteerAsync() }),
         [ActivityServiceMethods.CancelActivity.FullName] = async (client, fixture) => await client.CancelActivityAsync(new CancelActivityRequest
             { RequestId = NewId(), ActivityId = await fixture.NewActivityAsync() }),
+        [ActivityServiceMethods.ListVolunteerActivities.FullName] = (client, _) => client.ListVolunteerActivitiesAsync(new ListVolunteerActivitiesRequest { VolunteerId = "ana" }),
         [ActivityServiceMethods.ListActivities.FullName] = (client, _) => client.ListActivitiesAsync(new ListActivitiesRequest { CommunityId = Home, PageSize = 5 }),
         [ActivityServiceMethods.ConfirmAttendance.FullName] = async (client, fixture) =>
         {

@@ -93,6 +93,7 @@ public sealed partial class ActivityGrain
     {
         CreditsReminder => CreditPendingAsync(),
         ListingReminder => ReportListingAsync(),
+        StandingsReminder => ReportStandingsAsync(),
         _ => Task.CompletedTask, // a reminder of an older version of this grain: let it lapse
     };
 
@@ -147,9 +148,10 @@ public sealed partial class ActivityGrain
                     ClearReminder(CreditsReminder);
                 }
 
-                changes.StateWasChanged();
+                StandingsChanged(changes, done.Select(d => d.VolunteerId));
                 return new AttendanceConfirmation(ActivityId, []);
             });
+        await ReportStandingsAsync();
     }
 
     private static Failure? Validate(ConfirmAttendance command)

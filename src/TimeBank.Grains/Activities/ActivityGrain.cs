@@ -20,6 +20,8 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
 
     private const string ListingReminder = "listing";
 
+    private const string StandingsReminder = "standings";
+
     private static readonly TimeSpan ListingRetryInterval = TimeSpan.FromSeconds(5);
 
     private string ActivityId => GrainId.Key;
@@ -104,7 +106,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", command.VolunteerId));
         }
 
-        return await MutateAsync(command.Request, command, Result<SignUpPlace> (c, changes) =>
+        var signedUp = await MutateAsync(command.Request, command, Result<SignUpPlace> (c, changes) =>
         {
             if (Standing(c.VolunteerId) is { } already)
             {
@@ -127,9 +129,11 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             }
 
             (State.SignedUp.Count < State.Capacity ? State.SignedUp : State.Waiting).Add(c.VolunteerId);
-            changes.StateWasChanged();
+            StandingsChanged(changes, c.VolunteerId);
             return Standing(c.VolunteerId)!;
         });
+        await ReportStandingsAsync();
+        return signedUp;
     }
 
     public async Task<Result<Withdrawal>> WithdrawAsync(Withdraw command)
@@ -144,7 +148,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             return Failure.Of(ErrorReasons.ActivityNotFound, ("activity_id", ActivityId));
         }
 
-        return await MutateAsync(command.Request, command, Result<Withdrawal> (c, changes) =>
+        var withdrawn = await MutateAsync(command.Request, command, Result<Withdrawal> (c, changes) =>
         {
             if (changes.Now >= State.StartsAt)
             {
@@ -166,9 +170,11 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
                 return Failure.Of(ErrorReasons.NotSignedUp, ("volunteer_id", c.VolunteerId), ("activity_id", ActivityId));
             }
 
-            changes.StateWasChanged();
+            StandingsChanged(changes, promoted.Length > 0 ? [c.VolunteerId, promoted] : [c.VolunteerId]);
             return new Withdrawal(ActivityId, c.VolunteerId, promoted);
         });
+        await ReportStandingsAsync();
+        return withdrawn;
     }
 
     public async Task<Result<ActivityCancellation>> CancelActivityAsync(CancelActivity command)
@@ -200,12 +206,72 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
                 State.Status = ActivityStatus.Cancelled;
                 State.CancelReason = c.Reason;
                 ListingChanged(changes);
+                StandingsChanged(changes, [.. State.SignedUp, .. State.Waiting]);
             }
 
             return new ActivityCancellation(Profile());
         });
         await ReportListingAsync();
+        await ReportStandingsAsync();
         return cancelled;
+    }
+
+    /// <summary>Notes volunteers whose standing changed, with a reminder that reports them should the report below not happen.</summary>
+    private void StandingsChanged(Changes changes, params IEnumerable<string> volunteers)
+    {
+        State.ChangeVersion++;
+        State.StandingsToReport.UnionWith(volunteers);
+        SetReminder(StandingsReminder, changes.Now + ListingRetryInterval, ListingRetryInterval);
+        changes.StateWasChanged();
+    }
+
+    /// <summary>
+    /// Reports each changed standing to its volunteer's activity list, after this grain's own write, all at once.
+    /// What was acknowledged leaves the pending set in memory only: the next write stores that, and a crash
+    /// before it just reports again (versioned, so harmlessly).
+    /// </summary>
+    private async Task ReportStandingsAsync()
+    {
+        if (StateDiscarded || !StateExists || State.StandingsToReport.Count == 0)
+        {
+            return;
+        }
+
+        var version = State.ChangeVersion;
+        var reported = await Task.WhenAll(State.StandingsToReport.ToArray().Select(async volunteer =>
+        {
+            try
+            {
+                await options.StepHook("activity.standing");
+                var recorded = await GrainFactory.GetGrain<IVolunteerActivitiesGrain>(volunteer).RecordStandingAsync(
+                    new RecordStanding(new RequestKey(SystemCallers.Activities, $"{GrainId}/standing/{volunteer}/{version}"), StandingOf(volunteer), version));
+                return recorded.Succeeded ? volunteer : null;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return null; // the reminder reports it again
+            }
+        }));
+        if (StateDiscarded)
+        {
+            return;
+        }
+
+        State.StandingsToReport.ExceptWith(reported.OfType<string>());
+        if (State.StandingsToReport.Count == 0)
+        {
+            ClearReminder(StandingsReminder);
+        }
+    }
+
+    private VolunteerActivity StandingOf(string volunteerId)
+    {
+        var credited = State.Attendance.GetValueOrDefault(volunteerId) is { Credited: true } attended ? attended.Minutes : 0;
+        var standing = credited > 0 ? Activities.Standing.Attended
+            : State.SignedUp.Contains(volunteerId) ? Activities.Standing.SignedUp
+            : State.Waiting.Contains(volunteerId) ? Activities.Standing.Waiting
+            : Activities.Standing.Withdrawn;
+        return new VolunteerActivity(ActivityId, State.CommunityId, State.Title, State.StartsAt, State.Status, standing, credited);
     }
 
     /// <summary>Marks the listing changed, with a reminder that reports it should the report below not happen.</summary>

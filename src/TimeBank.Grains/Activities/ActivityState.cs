@@ -48,6 +48,12 @@ public sealed class ActivityState : IJournaledState
     /// <summary>The listing version the community's list last acknowledged; behind <see cref="ListingVersion"/> until reported.</summary>
     public long ListedVersion { get; set; }
 
+    /// <summary>Bumped by each change of any volunteer's standing (sign-up, withdrawal, promotion, credit, cancellation).</summary>
+    public long ChangeVersion { get; set; }
+
+    /// <summary>Volunteers whose standing changed and is not yet acknowledged by their activity lists.</summary>
+    public HashSet<string> StandingsToReport { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How many times credits were recorded here; numbers the system's request ids of those writes.</summary>
     public long CreditWrites { get; set; }
 

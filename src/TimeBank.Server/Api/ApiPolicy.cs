@@ -46,6 +46,9 @@ public static class ApiPolicy
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(ActivityServiceMethods.ConfirmAttendance).Mutation()
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(ActivityServiceMethods.ListVolunteerActivities)
+            .Grain<IVolunteerActivitiesGrain>("volunteer_id").Allow(CommunityAdmin, App, Auditor).ScopedBy(ScopeRule.OwnerOf<IVolunteerGrain>("volunteer_id"))
+            .Deadline(TimeSpan.FromSeconds(10)),
         RpcPolicy.For(ActivityServiceMethods.ListActivities)
             .Grain<IActivityDirectoryGrain>("community_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.CommunityField("community_id"))
             .Deadline(TimeSpan.FromSeconds(10)),

@@ -252,6 +252,31 @@ public static class ErrorReasons
     public static readonly ErrorReason WishNotClaimedBy = new(
         "WISH_NOT_CLAIMED_BY", StatusCode.FailedPrecondition, "Wish '{wish_id}' is not held by volunteer '{volunteer_id}'.");
 
+    // Stores.
+    public static readonly ErrorReason InvalidStoreId = new(
+        "INVALID_STORE_ID", StatusCode.InvalidArgument,
+        "store_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "store_id");
+
+    public static readonly ErrorReason InvalidItemId = new(
+        "INVALID_ITEM_ID", StatusCode.InvalidArgument,
+        "item_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "item_id");
+
+    public static readonly ErrorReason InvalidItemName = new(
+        "INVALID_ITEM_NAME", StatusCode.InvalidArgument, "name must be 1-200 characters, not blank, without control characters.", "name");
+
+    public static readonly ErrorReason PriceOutOfRange = new(
+        "PRICE_OUT_OF_RANGE", StatusCode.InvalidArgument, "price_points must be 1 to {max}; got {value}.", "price_points");
+
+    public static readonly ErrorReason InvalidServedCommunities = new(
+        "INVALID_SERVED_COMMUNITIES", StatusCode.InvalidArgument,
+        "served_community_ids must be at most {max} valid community ids; got {count}.", "served_community_ids");
+
+    public static readonly ErrorReason StoreNotFound = new(
+        "STORE_NOT_FOUND", StatusCode.NotFound, "Store '{store_id}' does not exist.");
+
+    public static readonly ErrorReason StoreIdTaken = new(
+        "STORE_ID_TAKEN", StatusCode.AlreadyExists, "Store '{store_id}' is already open with other content.");
+
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
         "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",

@@ -11,7 +11,8 @@ public interface IScopedGrain
 }
 
 /// <param name="CommunityId">The owning community; null when the grain does not exist.</param>
-public sealed record GrainOwner(string? CommunityId)
+/// <param name="StoreId">For a store's grains: the store, which is what a terminal key is confined to.</param>
+public sealed record GrainOwner(string? CommunityId, string? StoreId = null)
 {
     public static readonly GrainOwner None = new((string?)null);
 

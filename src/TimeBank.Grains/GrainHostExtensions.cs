@@ -1,5 +1,6 @@
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Grains.Wishes;
 using TimeBank.Runtime;
@@ -20,6 +21,7 @@ public static class GrainHostExtensions
         host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies, options));
         host.AddGrainType<IActivityDirectoryGrain>(ActivityDirectoryGrain.TypeName, () => new ActivityDirectoryGrain());
         host.AddGrainType<IVolunteerActivitiesGrain>(VolunteerActivitiesGrain.TypeName, () => new VolunteerActivitiesGrain());
+        host.AddGrainType<IStoreGrain>(StoreGrain.TypeName, () => new StoreGrain(policies));
         host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
         return host;
     }

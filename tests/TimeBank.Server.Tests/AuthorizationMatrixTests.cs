@@ -66,6 +66,11 @@ public sealed class AuthorizationMatrixTests
             await client.ConfirmAttendanceAsync(new ConfirmAttendanceRequest
                 { RequestId = NewId(), ActivityId = "started-activity", Attendees = { new AttendanceEntry { VolunteerId = "ana", Minutes = 30 } } });
         },
+        [StoreServiceMethods.OpenStore.FullName] = (client, _) => client.OpenStoreAsync(new OpenStoreRequest
+            { RequestId = NewId(), StoreId = "s-" + NewId()[..12], CommunityId = Home, Name = "Corner store" }),
+        [StoreServiceMethods.UpsertItem.FullName] = (client, _) => client.UpsertItemAsync(new UpsertItemRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "rice", Name = "Rice, 5 kg", PricePoints = Random.Shared.Next(10, 90), Active = true }),
+        [StoreServiceMethods.GetCatalog.FullName] = (client, _) => client.GetCatalogAsync(new GetCatalogRequest { StoreId = $"store-{Home}" }),
         [WishServiceMethods.PostWish.FullName] = (client, _) => client.PostWishAsync(Fixture.Wish("w-" + NewId()[..12])),
         [WishServiceMethods.GetWish.FullName] = (client, _) => client.GetWishAsync(new GetWishRequest { WishId = "home-wish" }),
         [WishServiceMethods.ClaimWish.FullName] = async (client, fixture) => await client.ClaimWishAsync(new ClaimWishRequest
@@ -231,6 +236,7 @@ public sealed class AuthorizationMatrixTests
             await admin.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = NewId(), VolunteerId = "ben", DisplayName = "Ben", CommunityId = Elsewhere });
             await admin.PublishActivityAsync(Activity("home-activity"));
             await admin.PostWishAsync(Wish("home-wish"));
+            await admin.OpenStoreAsync(new OpenStoreRequest { RequestId = NewId(), StoreId = $"store-{Home}", CommunityId = Home, Name = "Home store" });
 
             // One that starts in a moment, with Ana on it, for ConfirmAttendance (which waits for the start).
             var soon = Activity("started-activity");

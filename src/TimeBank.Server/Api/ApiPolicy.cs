@@ -1,6 +1,7 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Grains.Wishes;
 using TimeBank.Rpc.Health;
@@ -52,6 +53,13 @@ public static class ApiPolicy
         RpcPolicy.For(ActivityServiceMethods.ListActivities)
             .Grain<IActivityDirectoryGrain>("community_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.CommunityField("community_id"))
             .Deadline(TimeSpan.FromSeconds(10)),
+
+        RpcPolicy.For(StoreServiceMethods.OpenStore).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.CommunityField("community_id")),
+        RpcPolicy.For(StoreServiceMethods.UpsertItem).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.GetCatalog)
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
 
         RpcPolicy.For(WishServiceMethods.PostWish).Mutation()
             .Grain<IWishGrain>("wish_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.CommunityField("community_id")),

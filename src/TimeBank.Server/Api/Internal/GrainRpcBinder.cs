@@ -112,7 +112,7 @@ internal static class GrainRpcBinder
             if (scopedByTarget && !Scopes.CoversEverything(caller))
             {
                 var owner = await ((IScopedGrain)grain).GetOwnerAsync();
-                if (!Scopes.Covers(caller, owner.CommunityId))
+                if (!Scopes.Covers(caller, owner))
                 {
                     throw FailureMapping.ToRpc(ErrorReasons.OutOfScope, ("scope", caller.Scope), ("what", keyField.Name));
                 }
@@ -127,7 +127,7 @@ internal static class GrainRpcBinder
                 }
 
                 var owner = await ownerScope.Resolve(grains, ownerKey).GetOwnerAsync();
-                if (!Scopes.Covers(caller, owner.CommunityId))
+                if (!Scopes.Covers(caller, owner))
                 {
                     throw FailureMapping.ToRpc(ErrorReasons.OutOfScope, ("scope", caller.Scope), ("what", ownerField.Name));
                 }

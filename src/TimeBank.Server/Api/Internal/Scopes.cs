@@ -11,6 +11,15 @@ internal static class Scopes
     /// <summary>True when the caller reaches every community (no owner lookup needed).</summary>
     public static bool CoversEverything(Caller caller) => caller.Role == Role.Admin || (caller.Role == Role.Auditor && caller.Scope == Everywhere);
 
+    /// <summary>
+    /// True when the caller may touch a grain with this owner: a terminal key its one store's, other scoped
+    /// keys their community's; a missing grain only callers that cover everything.
+    /// </summary>
+    public static bool Covers(Caller caller, TimeBank.Grains.GrainOwner owner)
+        => caller.Role == Role.Terminal
+            ? owner.StoreId is not null && string.Equals(caller.Scope, owner.StoreId, StringComparison.Ordinal)
+            : Covers(caller, owner.CommunityId);
+
     /// <summary>True when the caller may touch what <paramref name="communityId"/> owns; a null owner (nothing
     /// there) is covered only by callers that cover everything, so a scoped key cannot probe for existence.</summary>
     public static bool Covers(Caller caller, string? communityId)

@@ -271,6 +271,16 @@ public static class ErrorReasons
         "INVALID_SERVED_COMMUNITIES", StatusCode.InvalidArgument,
         "served_community_ids must be at most {max} valid community ids; got {count}.", "served_community_ids");
 
+    public static readonly ErrorReason QuantityOutOfRange = new(
+        "QUANTITY_OUT_OF_RANGE", StatusCode.InvalidArgument, "A stock quantity must be 0 to {max} units (a restock at least 1); got {value}.");
+
+    public static readonly ErrorReason InvalidStockSource = new(
+        "INVALID_STOCK_SOURCE", StatusCode.InvalidArgument,
+        "source must be STOCK_SOURCE_DONATED with the donor (1-200 characters) or STOCK_SOURCE_BOUGHT with no donor.", "source");
+
+    public static readonly ErrorReason ItemNotFound = new(
+        "ITEM_NOT_FOUND", StatusCode.NotFound, "Store '{store_id}' has no item '{item_id}'.", "item_id");
+
     public static readonly ErrorReason StoreNotFound = new(
         "STORE_NOT_FOUND", StatusCode.NotFound, "Store '{store_id}' does not exist.");
 

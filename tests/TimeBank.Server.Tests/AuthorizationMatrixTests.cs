@@ -70,6 +70,10 @@ public sealed class AuthorizationMatrixTests
             { RequestId = NewId(), StoreId = "s-" + NewId()[..12], CommunityId = Home, Name = "Corner store" }),
         [StoreServiceMethods.UpsertItem.FullName] = (client, _) => client.UpsertItemAsync(new UpsertItemRequest
             { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "rice", Name = "Rice, 5 kg", PricePoints = Random.Shared.Next(10, 90), Active = true }),
+        [StoreServiceMethods.Restock.FullName] = (client, _) => client.RestockAsync(new RestockRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Quantity = 3, Source = StockSource.Bought }),
+        [StoreServiceMethods.AdjustStock.FullName] = (client, _) => client.AdjustStockAsync(new AdjustStockRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Counted = Random.Shared.Next(0, 50), Reason = "Counted at closing" }),
         [StoreServiceMethods.GetCatalog.FullName] = (client, _) => client.GetCatalogAsync(new GetCatalogRequest { StoreId = $"store-{Home}" }),
         [WishServiceMethods.PostWish.FullName] = (client, _) => client.PostWishAsync(Fixture.Wish("w-" + NewId()[..12])),
         [WishServiceMethods.GetWish.FullName] = (client, _) => client.GetWishAsync(new GetWishRequest { WishId = "home-wish" }),
@@ -237,6 +241,7 @@ public sealed class AuthorizationMatrixTests
             await admin.PublishActivityAsync(Activity("home-activity"));
             await admin.PostWishAsync(Wish("home-wish"));
             await admin.OpenStoreAsync(new OpenStoreRequest { RequestId = NewId(), StoreId = $"store-{Home}", CommunityId = Home, Name = "Home store" });
+            await admin.UpsertItemAsync(new UpsertItemRequest { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Name = "Soap", PricePoints = 5, Active = true });
 
             // One that starts in a moment, with Ana on it, for ConfirmAttendance (which waits for the start).
             var soon = Activity("started-activity");

@@ -10,7 +10,27 @@ public interface IStoreGrain : IGrainWithStringKey, IScopedGrain
     Task<Result<ItemUpsert>> UpsertItemAsync(UpsertItem command);
 
     Task<Result<Catalog>> GetCatalogAsync();
+
+    Task<Result<StockChange>> RestockAsync(Restock command);
+
+    Task<Result<StockChange>> AdjustStockAsync(AdjustStock command);
 }
+
+public enum StockSource
+{
+    Donated = 1,
+    Bought = 2,
+}
+
+/// <param name="Quantity">1 to 1,000,000 units.</param>
+/// <param name="Donor">Who donated it, when donated; empty when bought.</param>
+public sealed record Restock(RequestKey Request, string ItemId, long Quantity, StockSource Source, string Donor = "");
+
+/// <param name="Counted">What was counted: 0 to 1,000,000.</param>
+public sealed record AdjustStock(RequestKey Request, string ItemId, long Counted, string Reason);
+
+/// <param name="Change">The change this call made (negative for a count below the record).</param>
+public sealed record StockChange(CatalogItem Item, long Change);
 
 /// <param name="ServedCommunityIds">Other communities whose volunteers it serves (up to 50).</param>
 public sealed record OpenStore(RequestKey Request, string CommunityId, string Name, IReadOnlyList<string> ServedCommunityIds);

@@ -13,6 +13,9 @@ public sealed class StoreGrain(PolicyCache policies) : TimeBankGrain<StoreState>
 
     public const int MaxServedCommunities = 50;
 
+    /// <summary>Most units of one item a store holds, or one restock brings.</summary>
+    public const long MaxStockUnits = 1_000_000;
+
     private string StoreId => GrainId.Key;
 
     public Task<GrainOwner> GetOwnerAsync() => Task.FromResult(StateExists ? new GrainOwner(State.CommunityId, StoreId) : GrainOwner.None);
@@ -117,6 +120,90 @@ public sealed class StoreGrain(PolicyCache policies) : TimeBankGrain<StoreState>
             ? new Catalog(Profile(), State.Items.Select(i => ToCatalogItem(i.Key, i.Value)).ToArray())
             : Failure.Of(ErrorReasons.StoreNotFound, ("store_id", StoreId));
         return Task.FromResult(result);
+    }
+
+    public async Task<Result<StockChange>> RestockAsync(Restock command)
+    {
+        if (ValidateStockRequest(command.Request, command.ItemId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (command.Quantity is < 1 or > MaxStockUnits)
+        {
+            return Failure.Of(ErrorReasons.QuantityOutOfRange, ("value", command.Quantity), ("max", MaxStockUnits));
+        }
+
+        var donated = command.Source == StockSource.Donated;
+        if (!Enum.IsDefined(command.Source) || donated != (command.Donor.Length > 0) || (donated && !Identifiers.IsValidDisplayName(command.Donor)))
+        {
+            return Failure.Of(ErrorReasons.InvalidStockSource);
+        }
+
+        return await ChangeStockAsync(command.Request, command, command.ItemId, item => command.Quantity, command.Source, command.Donor.Trim());
+    }
+
+    public async Task<Result<StockChange>> AdjustStockAsync(AdjustStock command)
+    {
+        if (ValidateStockRequest(command.Request, command.ItemId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (command.Counted is < 0 or > MaxStockUnits)
+        {
+            return Failure.Of(ErrorReasons.QuantityOutOfRange, ("value", command.Counted), ("max", MaxStockUnits));
+        }
+
+        if (!Identifiers.IsValidDisplayName(command.Reason))
+        {
+            return Failure.Of(ErrorReasons.InvalidReason, ("max", Identifiers.MaxDisplayNameLength));
+        }
+
+        return await ChangeStockAsync(command.Request, command, command.ItemId, item => command.Counted - item.Stock, source: null, command.Reason.Trim());
+    }
+
+    /// <summary>One stock movement, recorded with the count it changes, in one write.</summary>
+    private async Task<Result<StockChange>> ChangeStockAsync<TCommand>(
+        RequestKey request, TCommand command, string itemId, Func<StoredItem, long> change, StockSource? source, string note, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
+    {
+        if (!StateExists)
+        {
+            return Failure.Of(ErrorReasons.StoreNotFound, ("store_id", StoreId));
+        }
+
+        return await MutateAsync(request, request.CallerKeyId, lookUpFirst: false, command, Result<StockChange> (_, changes) =>
+        {
+            if (!State.Items.TryGetValue(itemId, out var item))
+            {
+                return Failure.Of(ErrorReasons.ItemNotFound, ("item_id", itemId), ("store_id", StoreId));
+            }
+
+            var delta = change(item);
+            if (item.Stock + delta > MaxStockUnits)
+            {
+                return Failure.Of(ErrorReasons.QuantityOutOfRange, ("value", item.Stock + delta), ("max", MaxStockUnits));
+            }
+
+            if (delta != 0)
+            {
+                item.Stock += delta;
+                State.StockMovements.Add(new StockMovement(itemId, delta, source, note, changes.Now, changes.ActorKeyId));
+                changes.StateWasChanged();
+            }
+
+            return new StockChange(ToCatalogItem(itemId, item), delta);
+        }, operation);
+    }
+
+    private static Failure? ValidateStockRequest(RequestKey request, string itemId)
+    {
+        if (!Identifiers.IsValidRequestId(request.RequestId))
+        {
+            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", request.RequestId));
+        }
+
+        return Identifiers.IsValidId(itemId) ? null : Failure.Of(ErrorReasons.InvalidItemId, ("value", itemId));
     }
 
     private static CatalogItem ToCatalogItem(string itemId, StoredItem item) => new(itemId, item.Name, item.PricePoints, item.Active, item.Stock);

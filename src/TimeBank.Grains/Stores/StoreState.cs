@@ -15,6 +15,9 @@ public sealed class StoreState : IJournaledState
 
     public SortedDictionary<string, StoredItem> Items { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every restock and count correction, in order: what came in, from whom, and what was corrected why.</summary>
+    public List<StockMovement> StockMovements { get; set; } = [];
+
     public long JournalSequence { get; set; }
 
     public byte[] JournalHash { get; set; } = [];
@@ -30,3 +33,8 @@ public sealed class StoredItem
 
     public long Stock { get; set; }
 }
+
+/// <param name="Change">Units added (negative for a correction downwards).</param>
+/// <param name="Source">Donated, bought, or null for a count correction.</param>
+/// <param name="Note">The donor for a donation; the reason for a correction.</param>
+public sealed record StockMovement(string ItemId, long Change, StockSource? Source, string Note, DateTimeOffset At, string ActorKeyId);

@@ -58,6 +58,10 @@ public static class ApiPolicy
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.CommunityField("community_id")),
         RpcPolicy.For(StoreServiceMethods.UpsertItem).Mutation()
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.Restock).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.AdjustStock).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(StoreServiceMethods.GetCatalog)
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
 

@@ -35,7 +35,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             return invalid;
         }
 
-        var rules = policies.Find(command.CommunityId) is { } cached ? cached : await GrainFactory.GetGrain<ICommunityGrain>(command.CommunityId).GetPolicyAsync();
+        var rules = await policies.GetAsync(GrainFactory, command.CommunityId);
         if (!rules.Succeeded)
         {
             return rules.Failure;
@@ -89,7 +89,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
 
     public async Task<Result<SignUpPlace>> SignUpAsync(SignUp command)
     {
-        if (ValidateVolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
+        if (RequestValidation.VolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
         {
             return invalid;
         }
@@ -138,7 +138,7 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
 
     public async Task<Result<Withdrawal>> WithdrawAsync(Withdraw command)
     {
-        if (ValidateVolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
+        if (RequestValidation.VolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
         {
             return invalid;
         }
@@ -345,15 +345,6 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
         State.MinutesPerVolunteer, State.Capacity, State.SignUpDeadline, State.OpenToOtherCommunities, State.Status,
         State.SignedUp.Count, State.Waiting.Count, State.PublishedAt);
 
-    private static Failure? ValidateVolunteerRequest(RequestKey request, string volunteerId)
-    {
-        if (!Identifiers.IsValidRequestId(request.RequestId))
-        {
-            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", request.RequestId));
-        }
-
-        return Identifiers.IsValidId(volunteerId) ? null : Failure.Of(ErrorReasons.InvalidVolunteerId, ("value", volunteerId));
-    }
 
     private Failure? Validate(PublishActivity command)
     {

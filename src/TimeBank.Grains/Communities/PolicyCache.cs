@@ -18,6 +18,16 @@ public sealed class PolicyCache(TimeProvider clock)
     public PolicySnapshot? Find(string communityId)
         => _entries.TryGetValue(communityId, out var entry) && clock.GetElapsedTime(entry.PublishedAt) < MaxAge ? entry.Policy : null;
 
+    /// <summary>
+    /// The community's rules: from this cache, or asked of the community grain through <paramref name="grains"/>
+    /// (the calling grain's factory, so the call counts as that grain's); COMMUNITY_NOT_FOUND when there is none.
+    /// </summary>
+    public async ValueTask<Result<PolicySnapshot>> GetAsync(Runtime.IGrainFactory grains, string communityId)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return Find(communityId) is { } cached ? cached : await grains.GetGrain<ICommunityGrain>(communityId).GetPolicyAsync();
+    }
+
     public void Publish(string communityId, PolicySnapshot policy) => _entries[communityId] = new Entry(policy, clock.GetTimestamp());
 
     private sealed record Entry(PolicySnapshot Policy, long PublishedAt);

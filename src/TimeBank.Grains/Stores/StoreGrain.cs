@@ -45,7 +45,7 @@ public sealed class StoreGrain(PolicyCache policies) : TimeBankGrain<StoreState>
 
         foreach (var community in served.Prepend(command.CommunityId))
         {
-            if (policies.Find(community) is null && await GrainFactory.GetGrain<ICommunityGrain>(community).GetPolicyAsync() is { Succeeded: false } missing)
+            if (await policies.GetAsync(GrainFactory, community) is { Succeeded: false } missing)
             {
                 return missing.Failure;
             }

@@ -92,9 +92,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
 
         // The activity's community verified the service, so its policy prices it and it issues the hours;
         // its category and minutes were checked against that policy when the activity was published.
-        var policy = policies.Find(command.ActivityCommunityId) is { } cached
-            ? cached
-            : await GrainFactory.GetGrain<ICommunityGrain>(command.ActivityCommunityId).GetPolicyAsync();
+        var policy = await policies.GetAsync(GrainFactory, command.ActivityCommunityId);
         if (!policy.Succeeded)
         {
             return policy.Failure;
@@ -221,15 +219,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
     }
 
     /// <summary>The rules of this volunteer's community: from the per-host cache, or asked of the community grain.</summary>
-    private async Task<Result<PolicySnapshot>> RulesAsync()
-    {
-        if (policies.Find(State.CommunityId) is { } cached)
-        {
-            return cached;
-        }
-
-        return await GrainFactory.GetGrain<ICommunityGrain>(State.CommunityId).GetPolicyAsync();
-    }
+    private ValueTask<Result<PolicySnapshot>> RulesAsync() => policies.GetAsync(GrainFactory, State.CommunityId);
 
     /// <summary>This volunteer's two accounts and holds as a book (changed in place).</summary>
     private Book Book(PolicySnapshot policy) => Book(policy.Settings.HoursCreditLimitMinutes);

@@ -31,7 +31,7 @@ public sealed class WishGrain(PolicyCache policies, TimeBankGrainOptions options
             return invalid;
         }
 
-        var rules = policies.Find(command.CommunityId) is { } cached ? cached : await GrainFactory.GetGrain<ICommunityGrain>(command.CommunityId).GetPolicyAsync();
+        var rules = await policies.GetAsync(GrainFactory, command.CommunityId);
         if (!rules.Succeeded)
         {
             return rules.Failure;
@@ -72,7 +72,7 @@ public sealed class WishGrain(PolicyCache policies, TimeBankGrainOptions options
 
     public async Task<Result<WishView>> ClaimWishAsync(ClaimWish command)
     {
-        if (ValidateVolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
+        if (RequestValidation.VolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
         {
             return invalid;
         }
@@ -115,7 +115,7 @@ public sealed class WishGrain(PolicyCache policies, TimeBankGrainOptions options
 
     public async Task<Result<WishView>> ReleaseWishAsync(ReleaseWish command)
     {
-        if (ValidateVolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
+        if (RequestValidation.VolunteerRequest(command.Request, command.VolunteerId) is { } invalid)
         {
             return invalid;
         }
@@ -269,15 +269,6 @@ public sealed class WishGrain(PolicyCache policies, TimeBankGrainOptions options
 
     private Failure NotOpen() => Failure.Of(ErrorReasons.WishNotOpen, ("wish_id", WishId), ("status", State.CreditPending ? "being fulfilled" : State.Status.ToString().ToLowerInvariant()));
 
-    private static Failure? ValidateVolunteerRequest(RequestKey request, string volunteerId)
-    {
-        if (!Identifiers.IsValidRequestId(request.RequestId))
-        {
-            return Failure.Of(ErrorReasons.InvalidRequestId, ("value", request.RequestId));
-        }
-
-        return Identifiers.IsValidId(volunteerId) ? null : Failure.Of(ErrorReasons.InvalidVolunteerId, ("value", volunteerId));
-    }
 
     private static Failure? Validate(PostWish command)
     {

@@ -12,7 +12,8 @@ namespace TimeBank.Benchmarks;
 /// A confirmation of <c>--attendees</c> volunteers (default 500), end to end and durable: one
 /// <c>ConfirmAttendance</c> call through the grain host, from the call to its answer, which comes after the
 /// confirmation is recorded, every attendee's deposit is committed on its volunteer and the credits are
-/// marked. Each round starts on fresh storage: an activity, its attendees registered and signed up, the
+/// marked. As a baseline in the same run, one plain deposit for each attendee, all sent at once (the credits
+/// without the activity's bookkeeping). Each round starts on fresh storage: an activity, its attendees registered and signed up, the
 /// clock moved past the start, then the timed call. Every round ends by checking each attendee's balance.
 /// </summary>
 internal static class AttendanceConfirmation
@@ -32,20 +33,22 @@ internal static class AttendanceConfirmation
                 continue;
             }
 
-            var times = new List<double>();
+            var times = new List<(double Confirm, double Deposits)>();
             for (var round = 0; round < rounds; round++)
             {
                 times.Add(await MeasureAsync(provider, postgres, attendees));
             }
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}: {string.Join(" / ", times.Select(t => $"{t:F0} ms"))} (median {times.Order().ElementAt(times.Count / 2):F0} ms, {attendees} attendees)"));
+                $"{provider}: confirmation {string.Join(" / ", times.Select(t => $"{t.Confirm:F0}"))} ms; baseline, the same {attendees} volunteers' plain deposits sent at once: "
+                + $"{string.Join(" / ", times.Select(t => $"{t.Deposits:F0}"))} ms; ratio {string.Join(" / ", times.Select(t => $"{t.Confirm / t.Deposits:F2}"))}"));
         }
 
         return 0;
     }
 
-    private static async Task<double> MeasureAsync(string provider, string? postgres, int count)
+    /// <summary>The confirmation's time, and as its baseline in the same run on the same storage, the time of one plain deposit for each attendee, all sent at once.</summary>
+    private static async Task<(double Confirm, double Deposits)> MeasureAsync(string provider, string? postgres, int count)
     {
         var clock = new MovableClock();
         await using var storage = await DurableDeposits.OpenAsync(provider, postgres, maxBatchSize: 256, TimeSpan.Zero);
@@ -83,7 +86,9 @@ internal static class AttendanceConfirmation
             }
         }
 
-        return elapsed;
+        timer.Restart();
+        await Task.WhenAll(volunteers.Select(v => host.GetGrain<IVolunteerGrain>(v).DepositHoursAsync(new DepositHours(new RequestKey("bench", $"baseline-{v}"), "park", 120))));
+        return (elapsed, timer.Elapsed.TotalMilliseconds);
     }
 
     private static int IntOption(string[] args, string name, int fallback)

@@ -287,6 +287,79 @@ public static class ErrorReasons
     public static readonly ErrorReason StoreIdTaken = new(
         "STORE_ID_TAKEN", StatusCode.AlreadyExists, "Store '{store_id}' is already open with other content.");
 
+    public static readonly ErrorReason VolunteerNotServed = new(
+        "VOLUNTEER_NOT_SERVED", StatusCode.FailedPrecondition,
+        "Volunteer '{volunteer_id}' belongs to community '{community_id}', which store '{store_id}' does not serve.", "volunteer_id");
+
+    public static readonly ErrorReason InvalidBasket = new(
+        "INVALID_BASKET", StatusCode.InvalidArgument,
+        "A basket has 1 to {max_lines} lines of a valid item_id and 1 to {max_quantity} units each; {problem}.", "lines");
+
+    public static readonly ErrorReason TotalOutOfRange = new(
+        "TOTAL_OUT_OF_RANGE", StatusCode.InvalidArgument, "total_points must be 1 to {max}; got {value}.", "total_points");
+
+    public static readonly ErrorReason PriceChanged = new(
+        "PRICE_CHANGED", StatusCode.FailedPrecondition,
+        "The basket costs {total} points at today's prices, not the {shown} shown; nothing was sold. Show the new total and ask again.", "total_points");
+
+    public static readonly ErrorReason ItemNotSold = new(
+        "ITEM_NOT_SOLD", StatusCode.FailedPrecondition, "Item '{item_id}' is not sold at store '{store_id}' now.", "item_id");
+
+    public static readonly ErrorReason OutOfStock = new(
+        "OUT_OF_STOCK", StatusCode.FailedPrecondition, "Store '{store_id}' has {available} of item '{item_id}' to sell; {quantity} asked.", "item_id");
+
+    public static readonly ErrorReason RedemptionInProgress = new(
+        "REDEMPTION_IN_PROGRESS", StatusCode.Aborted,
+        "Sale {receipt_id} is recorded and under way; it completes by itself within seconds. Retry with the same request id for its receipt.");
+
+    public static readonly ErrorReason InvalidReceiptId = new(
+        "INVALID_RECEIPT_ID", StatusCode.InvalidArgument, "receipt_id '{value}' is not a receipt id (yyyyMMdd-number).", "receipt_id");
+
+    public static readonly ErrorReason ReceiptNotFound = new(
+        "RECEIPT_NOT_FOUND", StatusCode.NotFound, "Store '{store_id}' has no receipt '{receipt_id}'.", "receipt_id");
+
+    public static readonly ErrorReason RefundExceedsPurchase = new(
+        "REFUND_EXCEEDS_PURCHASE", StatusCode.FailedPrecondition,
+        "Receipt '{receipt_id}' has {refundable} of item '{item_id}' left to refund; {quantity} asked.", "lines");
+
+    public static readonly ErrorReason NothingToRefund = new(
+        "NOTHING_TO_REFUND", StatusCode.FailedPrecondition, "Everything on receipt '{receipt_id}' has been refunded already.", "receipt_id");
+
+    public static readonly ErrorReason InvalidDay = new(
+        "INVALID_DAY", StatusCode.InvalidArgument, "{field} '{value}' is not a day (yyyy-MM-dd).");
+
+    public static readonly ErrorReason DayNotStarted = new(
+        "DAY_NOT_STARTED", StatusCode.FailedPrecondition, "Store day {day} has not begun yet (the store's today is {today}).", "day");
+
+    public static readonly ErrorReason DayRangeTooLong = new(
+        "DAY_RANGE_TOO_LONG", StatusCode.InvalidArgument, "from_day to to_day spans at most {max} days and may not run backwards; got {from} to {to}.", "to_day");
+
+    public static readonly ErrorReason OfflineLimitOutOfRange = new(
+        "OFFLINE_LIMIT_OUT_OF_RANGE", StatusCode.InvalidArgument,
+        "offline_daily_limit_points must be 0 to {max}; got {value}.", "offline_daily_limit_points");
+
+    public static readonly ErrorReason UtcOffsetOutOfRange = new(
+        "UTC_OFFSET_OUT_OF_RANGE", StatusCode.InvalidArgument, "utc_offset_minutes must be -840 to 840; got {value}.", "utc_offset_minutes");
+
+    public static readonly ErrorReason InvalidOfflineBatch = new(
+        "INVALID_OFFLINE_BATCH", StatusCode.InvalidArgument, "sales must hold 1 to {max} sales with distinct request ids; {problem}.", "sales");
+
+    public static readonly ErrorReason SoldAtOutOfRange = new(
+        "SOLD_AT_OUT_OF_RANGE", StatusCode.InvalidArgument,
+        "sold_at {value} is outside what a sync takes: within the last {days} days and not in the future.", "sold_at");
+
+    public static readonly ErrorReason OfflineTotalMismatch = new(
+        "OFFLINE_TOTAL_MISMATCH", StatusCode.InvalidArgument,
+        "The sale's lines come to {total} points at the prices the terminal used, not the {shown} it recorded.", "total_points");
+
+    public static readonly ErrorReason OfflineLimitExceeded = new(
+        "OFFLINE_LIMIT_EXCEEDED", StatusCode.FailedPrecondition,
+        "Volunteer '{volunteer_id}' would spend {spent} points offline on {day}, above the store's limit of {limit}; the store carries the sale.");
+
+    public static readonly ErrorReason StoreDayBusy = new(
+        "STORE_DAY_BUSY", StatusCode.Aborted,
+        "Store '{store_id}' still has {open} sale(s) or refund(s) under way; they finish by themselves within seconds. Retry the close with the same request id.");
+
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
         "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",

@@ -21,7 +21,8 @@ public static class GrainHostExtensions
         host.AddGrainType<IActivityGrain>(ActivityGrain.TypeName, () => new ActivityGrain(policies, options));
         host.AddGrainType<IActivityDirectoryGrain>(ActivityDirectoryGrain.TypeName, () => new ActivityDirectoryGrain());
         host.AddGrainType<IVolunteerActivitiesGrain>(VolunteerActivitiesGrain.TypeName, () => new VolunteerActivitiesGrain());
-        host.AddGrainType<IStoreGrain>(StoreGrain.TypeName, () => new StoreGrain(policies));
+        host.AddGrainType<IStoreGrain>(StoreGrain.TypeName, () => new StoreGrain(policies, options));
+        host.AddGrainType<IStoreDayGrain>(StoreDayGrain.TypeName, () => new StoreDayGrain());
         host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
         return host;
     }

@@ -15,4 +15,6 @@ public static class SystemCallers
     public const string Activities = "system/activities";
 
     public const string Wishes = "system/wishes";
+
+    public const string Stores = "system/stores";
 }

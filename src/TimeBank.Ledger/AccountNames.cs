@@ -20,6 +20,9 @@ public static class AccountNames
     /// </summary>
     public const string HoursInTransit = "transit/hours";
 
-    /// <summary>Points a volunteer spent through a hold that was posted (until stores hold for themselves).</summary>
+    /// <summary>Points a volunteer spent through a hold of the HoldPoints API that was posted.</summary>
     public static string CommunityPointsRedeemed(string communityId) => $"community/{communityId}/points-redeemed";
+
+    /// <summary>Points volunteers spent at a store, less what it refunded: credited by each sale, debited by each refund.</summary>
+    public static string StoreRedeemed(string storeId) => $"store/{storeId}/points-redeemed";
 }

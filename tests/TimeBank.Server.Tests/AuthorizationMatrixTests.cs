@@ -75,6 +75,23 @@ public sealed class AuthorizationMatrixTests
         [StoreServiceMethods.AdjustStock.FullName] = (client, _) => client.AdjustStockAsync(new AdjustStockRequest
             { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Counted = Random.Shared.Next(0, 50), Reason = "Counted at closing" }),
         [StoreServiceMethods.GetCatalog.FullName] = (client, _) => client.GetCatalogAsync(new GetCatalogRequest { StoreId = $"store-{Home}" }),
+        [StoreServiceMethods.SetStoreRules.FullName] = (client, _) => client.SetStoreRulesAsync(new SetStoreRulesRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", OfflineDailyLimitPoints = Random.Shared.Next(500, 1000) }),
+        [StoreServiceMethods.Redeem.FullName] = (client, _) => client.RedeemAsync(new RedeemRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", VolunteerId = "ana", Lines = { new BasketLine { ItemId = "soap", Quantity = 1 } }, TotalPoints = 5 }),
+        [StoreServiceMethods.Refund.FullName] = async (client, fixture) => await client.RefundAsync(new RefundRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", ReceiptId = await fixture.NewReceiptAsync() }),
+        [StoreServiceMethods.GetReceipt.FullName] = (client, fixture) => client.GetReceiptAsync(new GetReceiptRequest { StoreId = $"store-{Home}", ReceiptId = fixture.SeededReceiptId }),
+        [StoreServiceMethods.ListReceipts.FullName] = (client, fixture) => client.ListReceiptsAsync(new ListReceiptsRequest
+            { StoreId = $"store-{Home}", FromDay = fixture.SeededReceiptDay, PageSize = 5 }),
+        [StoreServiceMethods.CloseDay.FullName] = (client, _) => client.CloseDayAsync(new CloseDayRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", Day = DateTimeOffset.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
+        [StoreServiceMethods.SyncOfflineRedemptions.FullName] = (client, _) => client.SyncOfflineRedemptionsAsync(new SyncOfflineRedemptionsRequest
+        {
+            RequestId = NewId(), StoreId = $"store-{Home}",
+            Sales = { new OfflineSale { RequestId = NewId(), VolunteerId = "ana", Lines = { new OfflineLine { ItemId = "soap", Quantity = 1, UnitPricePoints = 5 } }, TotalPoints = 5,
+                SoldAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)) } },
+        }),
         [WishServiceMethods.PostWish.FullName] = (client, _) => client.PostWishAsync(Fixture.Wish("w-" + NewId()[..12])),
         [WishServiceMethods.GetWish.FullName] = (client, _) => client.GetWishAsync(new GetWishRequest { WishId = "home-wish" }),
         [WishServiceMethods.ClaimWish.FullName] = async (client, fixture) => await client.ClaimWishAsync(new ClaimWishRequest
@@ -242,6 +259,7 @@ public sealed class AuthorizationMatrixTests
             await admin.PostWishAsync(Wish("home-wish"));
             await admin.OpenStoreAsync(new OpenStoreRequest { RequestId = NewId(), StoreId = $"store-{Home}", CommunityId = Home, Name = "Home store" });
             await admin.UpsertItemAsync(new UpsertItemRequest { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Name = "Soap", PricePoints = 5, Active = true });
+            await admin.RestockAsync(new RestockRequest { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Quantity = 10_000, Source = StockSource.Donated, Donor = "Golden Grain Co." });
 
             // One that starts in a moment, with Ana on it, for ConfirmAttendance (which waits for the start).
             var soon = Activity("started-activity");
@@ -254,7 +272,19 @@ public sealed class AuthorizationMatrixTests
             {
                 await admin.DepositHoursAsync(new DepositHoursRequest { RequestId = NewId(), VolunteerId = "ana", ActivityId = "setup", Minutes = 1440 });
             }
+
+            var seeded = (await admin.GetReceiptAsync(new GetReceiptRequest { StoreId = $"store-{Home}", ReceiptId = await NewReceiptAsync() }));
+            (SeededReceiptId, SeededReceiptDay) = (seeded.ReceiptId, seeded.Day);
         }
+
+        public string SeededReceiptId { get; private set; } = "";
+
+        public string SeededReceiptDay { get; private set; } = "";
+
+        /// <summary>A sale of one soap to Ana, for a refund to take back.</summary>
+        public async Task<string> NewReceiptAsync()
+            => (await admin.RedeemAsync(new RedeemRequest
+                { RequestId = NewId(), StoreId = $"store-{Home}", VolunteerId = "ana", Lines = { new BasketLine { ItemId = "soap", Quantity = 1 } }, TotalPoints = 5 })).Receipt.ReceiptId;
 
         public async Task<string> KeyAsync(Role role, string scope)
         {

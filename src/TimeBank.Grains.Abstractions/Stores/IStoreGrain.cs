@@ -14,6 +14,27 @@ public interface IStoreGrain : IGrainWithStringKey, IScopedGrain
     Task<Result<StockChange>> RestockAsync(Restock command);
 
     Task<Result<StockChange>> AdjustStockAsync(AdjustStock command);
+
+    Task<Result<StoreRules>> SetStoreRulesAsync(SetStoreRules command);
+
+    /// <summary>
+    /// Sells a basket for points: reserves the stock, holds the volunteer's points, posts both. Interrupted, it
+    /// is finished (or undone) by the store's reminder.
+    /// </summary>
+    Task<Result<Redemption>> RedeemAsync(Redeem command);
+
+    /// <summary>Gives back some or all of a receipt's lines: the points to the volunteer, the units to stock.</summary>
+    Task<Result<RefundReceipt>> RefundAsync(Refund command);
+
+    Task<Result<Receipt>> GetReceiptAsync(GetReceipt query);
+
+    Task<Result<ReceiptPage>> ListReceiptsAsync(ListReceipts query);
+
+    /// <summary>Closes a store day: its summary is fixed from then on; closing again answers the same summary.</summary>
+    Task<Result<DaySummary>> CloseDayAsync(CloseDay command);
+
+    /// <summary>Applies sales an offline terminal made, in order, each once; what cannot be honoured is a shortfall.</summary>
+    Task<Result<OfflineSync>> SyncOfflineRedemptionsAsync(SyncOfflineRedemptions command);
 }
 
 public enum StockSource

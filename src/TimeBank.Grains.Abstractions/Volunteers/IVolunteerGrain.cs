@@ -41,6 +41,18 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
     /// <summary>The recipient's step of reversing a transfer; called by the payer's grain only.</summary>
     Task<Result<TransferReturned>> ReturnTransferAsync(ReturnTransfer command);
 
+    /// <summary>A store's hold on points for a sale; called by the store's grain only.</summary>
+    Task<Result<StorePointsMoved>> HoldForStoreAsync(StoreHold command);
+
+    /// <summary>Posts a store's hold; called by the store's grain only.</summary>
+    Task<Result<StorePointsMoved>> PostStoreHoldAsync(StoreHoldPost command);
+
+    /// <summary>Takes an offline sale's points at the time it happened; called by the store's grain only.</summary>
+    Task<Result<StorePointsMoved>> DebitOfflineSaleAsync(OfflineDebit command);
+
+    /// <summary>Gives back a refund's points; called by the store's grain only.</summary>
+    Task<Result<StorePointsMoved>> CreditStoreRefundAsync(StoreRefundCredit command);
+
     /// <summary>A page of the volunteer's statement, newest first, with each line's running balance.</summary>
     Task<Result<Statement>> GetStatementAsync(GetStatement query);
 }

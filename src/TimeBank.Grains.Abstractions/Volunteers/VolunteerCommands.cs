@@ -68,3 +68,23 @@ public sealed record GetStatement(
 /// attendee is credited once however often the confirmation is resumed.
 /// </summary>
 public sealed record CreditService(RequestKey Request, string ActorKeyId, string ActivityId, string ActivityCommunityId, long Minutes, string Category);
+
+/// <summary>
+/// A store's hold on the volunteer's points for a sale, sent by the store's grain (never by a client): pending
+/// toward the store's redeemed account until the store posts it. Keyed by the receipt, so a resumed sale holds once.
+/// </summary>
+/// <param name="ServedCommunityIds">The store's community and the others it serves; a volunteer of none of them is refused.</param>
+public sealed record StoreHold(RequestKey Request, string ActorKeyId, string StoreId, string ReceiptId, IReadOnlyList<string> ServedCommunityIds, long Points);
+
+/// <summary>The store's post of its hold (all of it), sent by the store's grain once the sale is decided.</summary>
+public sealed record StoreHoldPost(RequestKey Request, string ActorKeyId, string HoldId);
+
+/// <summary>
+/// An offline sale's points, sent by the store's grain: taken at once, journaled at the time of the sale,
+/// or refused (never below zero), in which case the store carries the shortfall.
+/// </summary>
+public sealed record OfflineDebit(
+    RequestKey Request, string ActorKeyId, string StoreId, string ReceiptId, IReadOnlyList<string> ServedCommunityIds, long Points, DateTimeOffset SoldAt);
+
+/// <summary>Points a store gives back for a refund, sent by the store's grain; once per refund id.</summary>
+public sealed record StoreRefundCredit(RequestKey Request, string ActorKeyId, string StoreId, string RefundId, long Points);

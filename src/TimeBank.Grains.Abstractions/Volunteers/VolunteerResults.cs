@@ -66,3 +66,7 @@ public sealed record StatementEntry(
     long BalanceAfter,
     string ActorKeyId,
     string PendingId);
+
+/// <summary>A store's step on the volunteer's points: what moved and the points left.</summary>
+/// <param name="TransferId">The row (for a hold, the hold's id).</param>
+public sealed record StorePointsMoved(string TransferId, long Points, VolunteerBalances Balances);

@@ -1,4 +1,5 @@
 using TimeBank.Ledger;
+using TimeBank.Storage;
 
 namespace TimeBank.Grains.Internal;
 
@@ -47,7 +48,7 @@ public sealed class Changes
         ArgumentNullException.ThrowIfNull(move);
         var transfer = new Transfer(
             NextTransferId, move.Ledger, move.DebitAccount, move.CreditAccount, move.Amount, move.Code, move.Category, move.Reference,
-            ActorKeyId, Now, move.Kind, move.PendingId, move.Timeout);
+            ActorKeyId, move.OccurredAt is { } at ? UnixMicroseconds.Truncate(at) : Now, move.Kind, move.PendingId, move.Timeout);
         var result = book.Apply(transfer, Now);
         if (result != TransferResult.Ok)
         {
@@ -68,6 +69,7 @@ public sealed class Changes
 }
 
 /// <summary>A transfer as a grain asks for it; <see cref="Changes"/> gives it its id, time and actor.</summary>
+/// <param name="OccurredAt">When it happened, if not now: a sale an offline terminal made earlier is journaled at its own time.</param>
 public sealed record Move(
     LedgerKind Ledger,
     string DebitAccount,
@@ -79,4 +81,5 @@ public sealed record Move(
     string Memo = "",
     TransferKind Kind = TransferKind.Posted,
     string? PendingId = null,
-    DateTimeOffset? Timeout = null);
+    DateTimeOffset? Timeout = null,
+    DateTimeOffset? OccurredAt = null);

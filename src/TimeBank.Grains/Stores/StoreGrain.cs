@@ -1,11 +1,12 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Internal;
+using TimeBank.Runtime;
 
 namespace TimeBank.Grains.Stores;
 
-/// <summary>One charity supermarket. It owns itself for terminal keys and belongs to its community for the rest.</summary>
-public sealed class StoreGrain(PolicyCache policies) : TimeBankGrain<StoreState>, IStoreGrain
+/// <summary>One charity supermarket: its catalog and stock. It owns itself for terminal keys and belongs to its community for the rest.</summary>
+public sealed partial class StoreGrain(PolicyCache policies, TimeBankGrainOptions options) : TimeBankGrain<StoreState>, IStoreGrain, IRemindable
 {
     public const string TypeName = "store";
 

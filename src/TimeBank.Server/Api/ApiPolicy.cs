@@ -62,6 +62,20 @@ public static class ApiPolicy
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(StoreServiceMethods.AdjustStock).Mutation()
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.SetStoreRules).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.Redeem).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.Refund).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.CloseDay).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(StoreServiceMethods.SyncOfflineRedemptions).Mutation()
+            .Grain<IStoreGrain>("store_id").Allow(Terminal).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(60)),
+        RpcPolicy.For(StoreServiceMethods.GetReceipt)
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(StoreServiceMethods.ListReceipts)
+            .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
         RpcPolicy.For(StoreServiceMethods.GetCatalog)
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
 

@@ -1,0 +1,138 @@
+using TimeBank.Contracts.V1;
+using TimeBank.Grains.Internal;
+
+namespace TimeBank.Grains.Stores;
+
+/// <summary>
+/// One store day's book (<c>{store}@{yyyy-MM-dd}</c>). It keeps a day's receipts apart from the store's own
+/// state, so the store writes stay small however many days it has sold on; its store is its only caller.
+/// </summary>
+public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
+{
+    public const string TypeName = "storeday";
+
+    private string StoreId => GrainId.Key[..GrainId.Key.LastIndexOf('@')];
+
+    private string Day => GrainId.Key[(GrainId.Key.LastIndexOf('@') + 1)..];
+
+    public Task<Result<Receipt>> RecordReceiptAsync(RecordReceipt command)
+        => MutateAsync(command.Request, command, Result<Receipt> (c, changes) =>
+        {
+            var number = StoreDays.NumberOfReceipt(c.Receipt.ReceiptId);
+            if (State.Receipts.TryGetValue(number, out var kept))
+            {
+                return kept; // recorded by an earlier attempt
+            }
+
+            State.Receipts[number] = c.Receipt;
+            changes.StateWasChanged();
+            return c.Receipt;
+        });
+
+    public Task<Result<Receipt>> ApplyRefundAsync(ApplyRefund command)
+        => MutateAsync(command.Request, command, Result<Receipt> (c, changes) =>
+        {
+            var number = StoreDays.NumberOfReceipt(c.ReceiptId);
+            if (!State.Receipts.TryGetValue(number, out var receipt))
+            {
+                return Failure.Of(ErrorReasons.ReceiptNotFound, ("store_id", StoreId), ("receipt_id", c.ReceiptId));
+            }
+
+            if (State.AppliedRefunds.Contains(c.RefundId))
+            {
+                return receipt; // applied by an earlier attempt
+            }
+
+            var lines = receipt.Lines.ToList();
+            long points = 0;
+            foreach (var refunded in c.Lines)
+            {
+                var at = lines.FindIndex(l => l.ItemId == refunded.ItemId);
+                if (at < 0 || lines[at].Quantity - lines[at].RefundedQuantity < refunded.Quantity)
+                {
+                    return Failure.Of(ErrorReasons.RefundExceedsPurchase, ("receipt_id", c.ReceiptId),
+                        ("refundable", at < 0 ? 0 : lines[at].Quantity - lines[at].RefundedQuantity), ("item_id", refunded.ItemId), ("quantity", refunded.Quantity));
+                }
+
+                lines[at] = lines[at] with { RefundedQuantity = lines[at].RefundedQuantity + refunded.Quantity };
+                points += receipt.PointsTaken > 0 ? refunded.Quantity * lines[at].UnitPricePoints : 0;
+            }
+
+            State.AppliedRefunds.Add(c.RefundId);
+            receipt = receipt with { Lines = lines, RefundedPoints = receipt.RefundedPoints + points };
+            State.Receipts[number] = receipt;
+            if (c.CountHere)
+            {
+                State.Refunds.Add(new CountedRefund(c.RefundId, c.ReceiptId, c.Lines, points));
+            }
+
+            changes.StateWasChanged();
+            return receipt;
+        });
+
+    public Task<Result<DaySummary>> CountRefundAsync(CountRefund command)
+        => MutateAsync(command.Request, command, Result<DaySummary> (c, changes) =>
+        {
+            if (!State.Refunds.Any(r => r.RefundId == c.RefundId))
+            {
+                State.Refunds.Add(new CountedRefund(c.RefundId, c.ReceiptId, c.Lines, c.Points));
+                changes.StateWasChanged();
+            }
+
+            return Summary(null);
+        });
+
+    public Task<Result<DaySummary>> CloseAsync(CloseStoreDay command)
+        => MutateAsync(command.Request, command, Result<DaySummary> (c, changes) =>
+        {
+            if (State.Closed is { } closed)
+            {
+                return closed;
+            }
+
+            State.Closed = Summary(changes.Now);
+            changes.StateWasChanged();
+            return State.Closed;
+        });
+
+    public Task<Result<Receipt>> GetReceiptAsync(GetReceipt query)
+    {
+        Result<Receipt> result = StoreDays.TryParseReceiptId(query.ReceiptId, out _, out var number) && State.Receipts.TryGetValue(number, out var receipt)
+            ? receipt
+            : Failure.Of(ErrorReasons.ReceiptNotFound, ("store_id", StoreId), ("receipt_id", query.ReceiptId));
+        return Task.FromResult(result);
+    }
+
+    public Task<Result<ReceiptPage>> ListAsync(ListDayReceipts query)
+    {
+        var receipts = State.Receipts
+            .Where(r => r.Key > query.AfterNumber && (query.VolunteerId.Length == 0 || r.Value.VolunteerId == query.VolunteerId))
+            .Take(query.Limit)
+            .Select(r => r.Value)
+            .ToArray();
+        return Task.FromResult<Result<ReceiptPage>>(new ReceiptPage(receipts, ""));
+    }
+
+    /// <summary>The day's figures from its receipts and refunds.</summary>
+    private DaySummary Summary(DateTimeOffset? closedAt)
+    {
+        var receipts = State.Receipts.Values;
+        return new DaySummary(
+            StoreId,
+            Day,
+            Closed: closedAt is not null,
+            closedAt,
+            receipts.Count,
+            PointsTaken: receipts.Sum(r => r.PointsTaken),
+            PointsRefunded: State.Refunds.Sum(r => r.Points),
+            ItemsOut: Count(receipts.SelectMany(r => r.Lines).Select(l => new BasketLine(l.ItemId, l.Quantity))),
+            ItemsReturned: Count(State.Refunds.SelectMany(r => r.Lines)),
+            Shortfalls: receipts.Count(r => r.ShortfallPoints > 0 || r.Lines.Any(l => l.ShortUnits > 0)),
+            ShortfallPoints: receipts.Sum(r => r.ShortfallPoints),
+            ShortfallUnits: receipts.Sum(r => r.Lines.Sum(l => l.ShortUnits)));
+    }
+
+    private static ItemCount[] Count(IEnumerable<BasketLine> lines)
+        => lines.GroupBy(l => l.ItemId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ItemCount(g.Key, g.Sum(l => l.Quantity))).ToArray();
+}

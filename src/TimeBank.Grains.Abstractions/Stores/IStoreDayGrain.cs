@@ -3,9 +3,10 @@ using TimeBank.Runtime;
 namespace TimeBank.Grains.Stores;
 
 /// <summary>
-/// One store day's book: the receipts that count on it, the refunds made on it, and, once closed, its fixed
-/// summary. Keyed <c>{store id}@{yyyy-MM-dd}</c>; called by its store's grain only, which is what serializes
-/// everything a day receives.
+/// One book of a store day: up to a hundred of the receipts that count on it; the day's first book (its head)
+/// also keeps the refunds made on the day and, once closed, the day's fixed summary. Keyed
+/// <c>{store id}@{yyyy-MM-dd}/{book}</c>; called by its store's grain only, which is what serializes everything
+/// a day receives.
 /// </summary>
 public interface IStoreDayGrain : IGrainWithStringKey
 {
@@ -17,6 +18,10 @@ public interface IStoreDayGrain : IGrainWithStringKey
     /// <summary>Counts a refund made on this day (of a receipt of any day) in the day's figures; once per refund id.</summary>
     Task<Result<DaySummary>> CountRefundAsync(CountRefund command);
 
+    /// <summary>The head's fixed summary once closed; else this book's own figures (its receipts and the refunds counted in it).</summary>
+    Task<Result<DaySummary>> GetSummaryAsync();
+
+    /// <summary>Fixes the day's summary in its head: this book's figures and the other books'. Closing again answers the same.</summary>
     Task<Result<DaySummary>> CloseAsync(CloseStoreDay command);
 
     Task<Result<Receipt>> GetReceiptAsync(GetReceipt query);
@@ -33,7 +38,8 @@ public sealed record ApplyRefund(RequestKey Request, string RefundId, string Rec
 
 public sealed record CountRefund(RequestKey Request, string RefundId, string ReceiptId, IReadOnlyList<BasketLine> Lines, long Points);
 
-public sealed record CloseStoreDay(RequestKey Request);
+/// <param name="OtherBooks">The figures of the day's other books.</param>
+public sealed record CloseStoreDay(RequestKey Request, IReadOnlyList<DaySummary> OtherBooks);
 
 /// <param name="AfterNumber">Receipts numbered above this; 0 for all.</param>
 public sealed record ListDayReceipts(string VolunteerId, long AfterNumber, int Limit);

@@ -4,8 +4,9 @@ using TimeBank.Grains.Internal;
 namespace TimeBank.Grains.Stores;
 
 /// <summary>
-/// One store day's book (<c>{store}@{yyyy-MM-dd}</c>). It keeps a day's receipts apart from the store's own
-/// state, so the store writes stay small however many days it has sold on; its store is its only caller.
+/// One book of a store day (<c>{store}@{yyyy-MM-dd}/{book}</c>): up to a hundred of its receipts, kept apart
+/// from the store's own state so that no write carries more than a book's worth however busy the day; the
+/// head (book 0) also counts the day's refunds and keeps its summary once closed. Its store is its only caller.
 /// </summary>
 public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
 {
@@ -13,7 +14,7 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
 
     private string StoreId => GrainId.Key[..GrainId.Key.LastIndexOf('@')];
 
-    private string Day => GrainId.Key[(GrainId.Key.LastIndexOf('@') + 1)..];
+    private string Day => GrainId.Key[(GrainId.Key.LastIndexOf('@') + 1)..GrainId.Key.LastIndexOf('/')];
 
     public Task<Result<Receipt>> RecordReceiptAsync(RecordReceipt command)
         => MutateAsync(command.Request, command, Result<Receipt> (c, changes) =>
@@ -82,6 +83,8 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
             return Summary(null);
         });
 
+    public Task<Result<DaySummary>> GetSummaryAsync() => Task.FromResult<Result<DaySummary>>(State.Closed ?? Summary(null));
+
     public Task<Result<DaySummary>> CloseAsync(CloseStoreDay command)
         => MutateAsync(command.Request, command, Result<DaySummary> (c, changes) =>
         {
@@ -90,7 +93,8 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
                 return closed;
             }
 
-            State.Closed = Summary(changes.Now);
+            var day = c.OtherBooks.Aggregate(Summary(null), Add);
+            State.Closed = day with { Closed = true, ClosedAt = changes.Now };
             changes.StateWasChanged();
             return State.Closed;
         });
@@ -131,6 +135,18 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
             ShortfallPoints: receipts.Sum(r => r.ShortfallPoints),
             ShortfallUnits: receipts.Sum(r => r.Lines.Sum(l => l.ShortUnits)));
     }
+
+    private static DaySummary Add(DaySummary a, DaySummary b) => a with
+    {
+        Receipts = a.Receipts + b.Receipts,
+        PointsTaken = a.PointsTaken + b.PointsTaken,
+        PointsRefunded = a.PointsRefunded + b.PointsRefunded,
+        ItemsOut = Count(a.ItemsOut.Concat(b.ItemsOut).Select(i => new BasketLine(i.ItemId, i.Quantity))),
+        ItemsReturned = Count(a.ItemsReturned.Concat(b.ItemsReturned).Select(i => new BasketLine(i.ItemId, i.Quantity))),
+        Shortfalls = a.Shortfalls + b.Shortfalls,
+        ShortfallPoints = a.ShortfallPoints + b.ShortfallPoints,
+        ShortfallUnits = a.ShortfallUnits + b.ShortfallUnits,
+    };
 
     private static ItemCount[] Count(IEnumerable<BasketLine> lines)
         => lines.GroupBy(l => l.ItemId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)

@@ -4,8 +4,10 @@ namespace TimeBank.Grains.Stores;
 
 /// <summary>
 /// Store days and the ids built on them. A store day is a calendar date in the store's local time
-/// (<c>yyyy-MM-dd</c>); a receipt id is the day it counts on and the store's receipt number
-/// (<c>20261207-42</c>), so the id alone finds the day's book that keeps it.
+/// (<c>yyyy-MM-dd</c>); a receipt id is the day it counts on and its number on that day (<c>20261207-42</c>).
+/// A day's receipts are kept in books of <see cref="ReceiptsPerBook"/> (so no write carries a busy day's
+/// every receipt), and the id alone finds the book that keeps it; the first book of a day also keeps the
+/// refunds made on it and, once closed, the day's summary.
 /// </summary>
 internal static class StoreDays
 {
@@ -48,6 +50,11 @@ internal static class StoreDays
     public static long NumberOfReceipt(string receiptId)
         => TryParseReceiptId(receiptId, out _, out var number) ? number : throw new ArgumentException($"'{receiptId}' is not a receipt id.", nameof(receiptId));
 
-    /// <summary>The key of a store day's book grain.</summary>
-    public static string BookKey(string storeId, string day) => $"{storeId}@{day}";
+    public const int ReceiptsPerBook = 100;
+
+    /// <summary>The key of the book (grain) of a day that keeps receipt number <paramref name="number"/>; book 0 is the day's head.</summary>
+    public static string BookKey(string storeId, string day, long number) => $"{storeId}@{day}/{(number - 1) / ReceiptsPerBook}";
+
+    /// <summary>The key of a day's head book: its first receipts, its refunds and its summary.</summary>
+    public static string HeadKey(string storeId, string day) => BookKey(storeId, day, 1);
 }

@@ -104,9 +104,21 @@ public sealed partial class StoreGrain
             return closing.Failure;
         }
 
-        // Nothing reaches the day's book once the store has it closed, so the summary fixed now is the same
+        // Nothing reaches the day's books once the store has it closed, so the summary fixed now is the same
         // whenever this step runs: again by a retry if a crash cut it off here.
-        return await DayBook(command.Day).CloseAsync(new CloseStoreDay(StepKey(command.Day, "close")));
+        var head = await HeadOf(command.Day).GetSummaryAsync();
+        if (head is { Succeeded: true, Value.Closed: true })
+        {
+            return head;
+        }
+
+        var others = new List<DaySummary>();
+        for (var book = 1; book < await BookCountAsync(command.Day); book++)
+        {
+            others.Add((await Book(command.Day, book).GetSummaryAsync()).Value!);
+        }
+
+        return await HeadOf(command.Day).CloseAsync(new CloseStoreDay(StepKey(command.Day, "close"), others));
     }
 
     public async Task<Result<Receipt>> GetReceiptAsync(GetReceipt query)
@@ -123,7 +135,7 @@ public sealed partial class StoreGrain
 
         return State.PendingSales.ContainsKey(query.ReceiptId)
             ? Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", query.ReceiptId))
-            : await DayBook(day).GetReceiptAsync(query);
+            : await BookOf(query.ReceiptId).GetReceiptAsync(query);
     }
 
     public async Task<Result<ReceiptPage>> ListReceiptsAsync(ListReceipts query)
@@ -176,16 +188,45 @@ public sealed partial class StoreGrain
         for (; day <= to; day = day.AddDays(1), after = 0)
         {
             var text = StoreDays.ToText(day);
-            var page = await DayBook(text).ListAsync(new ListDayReceipts(query.VolunteerId, after, limit - receipts.Count));
-            receipts.AddRange(page.Value!.Receipts);
-            if (receipts.Count == limit)
+            var books = await BookCountAsync(text);
+            for (var book = (int)(after / StoreDays.ReceiptsPerBook); book < books; book++)
             {
-                return new ReceiptPage(receipts, $"{text}/{StoreDays.NumberOfReceipt(receipts[^1].ReceiptId)}");
+                var page = await Book(text, book).ListAsync(new ListDayReceipts(query.VolunteerId, after, limit - receipts.Count));
+                receipts.AddRange(page.Value!.Receipts);
+                if (receipts.Count == limit)
+                {
+                    return new ReceiptPage(receipts, $"{text}/{StoreDays.NumberOfReceipt(receipts[^1].ReceiptId)}");
+                }
             }
         }
 
         return new ReceiptPage(receipts, "");
     }
+
+    /// <summary>How long the store remembers how many receipts each day had (where a day's books end).</summary>
+    public static readonly TimeSpan ReceiptCountRetention = TimeSpan.FromDays(400);
+
+    /// <summary>
+    /// How many books a day has: from the store's count of its receipts, or, for a day older than the store
+    /// remembers, up to the first book with no receipt at all.
+    /// </summary>
+    private async Task<int> BookCountAsync(string day)
+    {
+        if (State.ReceiptNumbers.TryGetValue(day, out var last))
+        {
+            return (int)((last - 1) / StoreDays.ReceiptsPerBook) + 1;
+        }
+
+        var books = 1;
+        while ((await Book(day, books).ListAsync(new ListDayReceipts("", 0, 1))).Value!.Receipts.Count > 0)
+        {
+            books++;
+        }
+
+        return books;
+    }
+
+    private IStoreDayGrain Book(string day, int book) => GrainFactory.GetGrain<IStoreDayGrain>(StoreDays.BookKey(StoreId, day, (book * (long)StoreDays.ReceiptsPerBook) + 1));
 
     /// <summary>Today in the store's local time.</summary>
     private string Today(DateTimeOffset now) => StoreDays.DayOf(now, State.UtcOffsetMinutes);
@@ -209,6 +250,12 @@ public sealed partial class StoreGrain
         foreach (var key in State.OfflineSpent.Keys.TakeWhile(k => string.CompareOrdinal(k, horizon) < 0).ToArray())
         {
             State.OfflineSpent.Remove(key);
+        }
+
+        var forgotten = StoreDays.DayOf(now - ReceiptCountRetention, State.UtcOffsetMinutes);
+        foreach (var day in State.ReceiptNumbers.Keys.TakeWhile(d => string.CompareOrdinal(d, forgotten) < 0).ToArray())
+        {
+            State.ReceiptNumbers.Remove(day);
         }
     }
 

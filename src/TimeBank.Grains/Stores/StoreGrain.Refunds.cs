@@ -21,7 +21,7 @@ public sealed partial class StoreGrain
             return Failure.Of(ErrorReasons.InvalidRequestId, ("value", command.Request.RequestId));
         }
 
-        if (!StoreDays.TryParseReceiptId(command.ReceiptId, out var receiptDay, out _))
+        if (!StoreDays.TryParseReceiptId(command.ReceiptId, out _, out _))
         {
             return Failure.Of(ErrorReasons.InvalidReceiptId, ("value", command.ReceiptId));
         }
@@ -50,7 +50,7 @@ public sealed partial class StoreGrain
 
         // Read before the write (a read changes nothing): what the receipt has. Calls at this store are taken one
         // at a time, so it cannot change before the write below, except by refunds still under way, counted there.
-        var found = await DayBook(receiptDay).GetReceiptAsync(new GetReceipt(command.ReceiptId));
+        var found = await BookOf(command.ReceiptId).GetReceiptAsync(new GetReceipt(command.ReceiptId));
         var started = await MutateAsync(command.Request, command.Request.CallerKeyId, lookUpFirst: true, command, Result<RefundStarted> (c, changes) =>
         {
             if (!found.Succeeded)
@@ -129,12 +129,13 @@ public sealed partial class StoreGrain
     private async Task<Result<RefundReceipt>> FinishRefundAsync(string refundId)
     {
         var refund = State.PendingRefunds[refundId];
-        var receiptDay = StoreDays.DayOfReceipt(refund.ReceiptId);
+        // Counted where it is applied when the receipt sits in the head book of the day the refund is made.
+        var countHere = StoreDays.BookKey(StoreId, StoreDays.DayOfReceipt(refund.ReceiptId), StoreDays.NumberOfReceipt(refund.ReceiptId)) == StoreDays.HeadKey(StoreId, refund.Day);
         Receipt receipt;
         long pointsLeft;
         try
         {
-            var applied = await DayBook(receiptDay).ApplyRefundAsync(new ApplyRefund(StepKey(refundId, "apply"), refundId, refund.ReceiptId, refund.Lines, receiptDay == refund.Day));
+            var applied = await BookOf(refund.ReceiptId).ApplyRefundAsync(new ApplyRefund(StepKey(refundId, "apply"), refundId, refund.ReceiptId, refund.Lines, countHere));
             receipt = applied.Succeeded ? applied.Value : throw new InvalidOperationException($"Refund {refundId}: the receipt's day refused it: {applied.Failure}.");
             await options.StepHook("refund.applied");
             var volunteer = GrainFactory.GetGrain<IVolunteerGrain>(refund.VolunteerId);
@@ -149,9 +150,9 @@ public sealed partial class StoreGrain
             }
 
             await options.StepHook("refund.credited");
-            if (receiptDay != refund.Day)
+            if (!countHere)
             {
-                var counted = await DayBook(refund.Day).CountRefundAsync(new CountRefund(StepKey(refundId, "count"), refundId, refund.ReceiptId, refund.Lines, refund.Points));
+                var counted = await HeadOf(refund.Day).CountRefundAsync(new CountRefund(StepKey(refundId, "count"), refundId, refund.ReceiptId, refund.Lines, refund.Points));
                 _ = counted.Succeeded ? counted.Value : throw new InvalidOperationException($"Refund {refundId}: its day refused to count it: {counted.Failure}.");
             }
         }

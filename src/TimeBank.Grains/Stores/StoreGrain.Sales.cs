@@ -117,7 +117,7 @@ public sealed partial class StoreGrain
     private async Task<Result<Redemption>> ContinueSaleAsync(string receiptId, string step)
     {
         if (!StateDiscarded && !State.PendingSales.ContainsKey(receiptId)
-            && StoreDays.TryParseReceiptId(receiptId, out _, out var number) && number <= State.LastReceiptNumber)
+            && StoreDays.TryParseReceiptId(receiptId, out var day, out var number) && number <= State.ReceiptNumbers.GetValueOrDefault(day))
         {
             return await StoredSaleOutcomeAsync(receiptId); // ended before
         }
@@ -182,7 +182,7 @@ public sealed partial class StoreGrain
             var taken = paid is not null ? sale.TotalPoints : 0;
             receipt = new Receipt(receiptId, StoreId, sale.VolunteerId, sale.Lines, sale.TotalPoints, taken, 0, sale.SoldAt, sale.Day, sale.Offline,
                 sale.TotalPoints - taken, shortfallReason, sale.RequestId);
-            var recorded = await DayBook(sale.Day).RecordReceiptAsync(new RecordReceipt(StepKey(receiptId, "record"), receipt));
+            var recorded = await BookOf(receiptId).RecordReceiptAsync(new RecordReceipt(StepKey(receiptId, "record"), receipt));
             receipt = recorded.Succeeded ? recorded.Value : throw new InvalidOperationException($"Sale {receiptId}: its day refused the receipt: {recorded.Failure}.");
             await options.StepHook("sale.recorded");
         }
@@ -250,7 +250,9 @@ public sealed partial class StoreGrain
     /// <summary>Records a sale as pending with the next receipt number, and makes sure the reminder will finish it.</summary>
     private string Begin(Changes changes, PendingSale sale)
     {
-        var id = StoreDays.ReceiptId(sale.Day, ++State.LastReceiptNumber);
+        var number = State.ReceiptNumbers.GetValueOrDefault(sale.Day) + 1;
+        State.ReceiptNumbers[sale.Day] = number;
+        var id = StoreDays.ReceiptId(sale.Day, number);
         State.PendingSales[id] = sale;
         SetReminder(SalesReminder, changes.Now + RetryInterval, RetryInterval);
         changes.StateWasChanged();
@@ -294,7 +296,14 @@ public sealed partial class StoreGrain
 
     private IReadOnlyList<string> ServedCommunities() => [State.CommunityId, .. State.ServedCommunityIds];
 
-    private IStoreDayGrain DayBook(string day) => GrainFactory.GetGrain<IStoreDayGrain>(StoreDays.BookKey(StoreId, day));
+    /// <summary>The book that keeps a (well-formed) receipt id.</summary>
+    private IStoreDayGrain BookOf(string receiptId)
+        => StoreDays.TryParseReceiptId(receiptId, out var day, out var number)
+            ? GrainFactory.GetGrain<IStoreDayGrain>(StoreDays.BookKey(StoreId, day, number))
+            : throw new ArgumentException($"'{receiptId}' is not a receipt id.", nameof(receiptId));
+
+    /// <summary>A day's head book: its refunds and its summary.</summary>
+    private IStoreDayGrain HeadOf(string day) => GrainFactory.GetGrain<IStoreDayGrain>(StoreDays.HeadKey(StoreId, day));
 
     /// <summary>The request key of one of this store's own steps: unique across stores, as system request ids must be.</summary>
     private RequestKey StepKey(string id, string step) => new(SystemCallers.Stores, $"{StoreId}/{id}/{step}");

@@ -24,8 +24,8 @@ public sealed class StoreState : IJournaledState
     /// <summary>The store's local time against UTC, in minutes: where its days begin.</summary>
     public int UtcOffsetMinutes { get; set; }
 
-    /// <summary>The last receipt number given; receipts are numbered across days.</summary>
-    public long LastReceiptNumber { get; set; }
+    /// <summary>The last receipt number given on each day (numbers start at 1 each day); kept for <see cref="StoreGrain.ReceiptCountRetention"/>.</summary>
+    public SortedDictionary<string, long> ReceiptNumbers { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The last refund number given (refund ids are <c>{receipt id}-r{number}</c>).</summary>
     public long LastRefundNumber { get; set; }

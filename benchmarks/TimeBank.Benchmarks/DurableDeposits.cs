@@ -3,6 +3,7 @@ using System.Globalization;
 using Npgsql;
 using TimeBank.Grains;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Ledger;
 using TimeBank.Runtime;
@@ -20,7 +21,9 @@ namespace TimeBank.Benchmarks;
 /// Every run ends by checking that the balances add up to what was acknowledged.
 /// <c>--operations transfers</c> (or <c>deposits,transfers</c>, measured one after the other in the same run)
 /// does the same with one-minute hour transfers between random pairs of volunteers seeded with a day each:
-/// three durable writes and two request-id reads per transfer, across two grains.
+/// three durable writes and two request-id reads per transfer, across two grains. <c>--operations redemptions</c>
+/// sells three-item baskets (one point each) at <c>--stores</c> charity stores (default 16) to random volunteers
+/// seeded with points: five durable writes across the store, the volunteer and the day's receipt book.
 /// </summary>
 /// <remarks>Not BenchmarkDotNet: a throughput figure over seconds of real I/O, not a nanosecond-scale loop.</remarks>
 internal static class DurableDeposits
@@ -34,11 +37,13 @@ internal static class DurableDeposits
         var providers = (StringOption(args, "--providers") ?? "sqlite,postgres").Split(',');
         var window = TimeSpan.FromMilliseconds(IntOption(args, "--window-ms", 0));
         var operations = (StringOption(args, "--operations") ?? "deposits").Split(',');
-        if (operations.Except(["deposits", "transfers"]).FirstOrDefault() is { } unknown)
+        if (operations.Except(["deposits", "transfers", "redemptions"]).FirstOrDefault() is { } unknown)
         {
-            output.WriteLine($"--operations takes deposits, transfers or both (comma-separated); got '{unknown}'.");
+            output.WriteLine($"--operations takes deposits, transfers, redemptions or several (comma-separated); got '{unknown}'.");
             return 2;
         }
+
+        s_stores = IntOption(args, "--stores", 16);
 
         output.WriteLine($"durable deposits: {callers} callers, {volunteers} volunteers, {seconds} s per run, batch window {window.TotalMilliseconds} ms, {Environment.ProcessorCount} cores");
         foreach (var provider in providers)
@@ -87,7 +92,29 @@ internal static class DurableDeposits
 
         long seeded = 0;
         Operation operation;
-        if (operationName == "transfers")
+        if (operationName == "redemptions")
+        {
+            // A day of service each (240 points at 10 an hour), spent three points a sale; stock for every sale.
+            for (var v = 0; v < volunteers; v++)
+            {
+                await host.GetGrain<IVolunteerGrain>($"v{v}").DepositHoursAsync(new DepositHours(new RequestKey(CallerKeyId, $"seed-{v}"), "seed", Amounts.MaxMinutesPerDeposit));
+                seeded += Amounts.MaxMinutesPerDeposit;
+            }
+
+            for (var s = 0; s < s_stores; s++)
+            {
+                var store = host.GetGrain<IStoreGrain>($"s{s}");
+                await store.OpenStoreAsync(new OpenStore(new RequestKey(CallerKeyId, $"open-{s}"), "riverside", $"Store {s}", []));
+                foreach (var item in Basket)
+                {
+                    await store.UpsertItemAsync(new UpsertItem(new RequestKey(CallerKeyId, $"item-{s}-{item.ItemId}"), item.ItemId, item.ItemId, 1, Active: true));
+                    await store.RestockAsync(new Restock(new RequestKey(CallerKeyId, $"stock-{s}-{item.ItemId}"), item.ItemId, StoreGrain.MaxStockUnits, StockSource.Donated, "Bench donor"));
+                }
+            }
+
+            operation = (h, random, request) => RedeemAsync(h, random, request, volunteers);
+        }
+        else if (operationName == "transfers")
         {
             // A day of hours each to give away, one minute at a time between random pairs.
             for (var v = 0; v < volunteers; v++)
@@ -120,6 +147,26 @@ internal static class DurableDeposits
         if (held != seeded + warm.Minutes + run.Minutes)
         {
             throw new InvalidOperationException($"Balances hold {held} minutes but {seeded + warm.Minutes + run.Minutes} were acknowledged.");
+        }
+
+        if (operationName == "redemptions")
+        {
+            long points = 0, sold = 0;
+            for (var v = 0; v < volunteers; v++)
+            {
+                points += (await host.GetGrain<IVolunteerGrain>($"v{v}").GetBalanceAsync()).Value!.Points;
+            }
+
+            for (var s = 0; s < s_stores; s++)
+            {
+                sold += (await host.GetGrain<IStoreGrain>($"s{s}").GetCatalogAsync()).Value!.Items.Sum(i => StoreGrain.MaxStockUnits - i.Stock);
+            }
+
+            var acknowledged = 3 * (warm.Count + run.Count);
+            if (sold != acknowledged || points != (seeded / 6) - acknowledged)
+            {
+                throw new InvalidOperationException($"{acknowledged} units and points were acknowledged, but {sold} units left stock and volunteers hold {points} of {seeded / 6} points.");
+            }
         }
 
         run.Latencies.Sort();
@@ -158,6 +205,31 @@ internal static class DurableDeposits
         var amount = 1 + random.Next(120);
         var result = await host.GetGrain<IVolunteerGrain>($"v{random.Next(volunteers)}").DepositHoursAsync(new DepositHours(request, "act", amount));
         return result.Succeeded ? amount : throw new InvalidOperationException($"Deposit refused: {result.Failure}");
+    }
+
+    private static readonly BasketLine[] Basket = [new("rice", 1), new("oil", 1), new("soap", 1)];
+
+    private static int s_stores = 16;
+
+    private static async Task<long> RedeemAsync(GrainHost host, Random random, RequestKey request, int volunteers)
+    {
+        var command = new Redeem(request, $"v{random.Next(volunteers)}", Basket, TotalPoints: 3);
+        var store = host.GetGrain<IStoreGrain>($"s{random.Next(s_stores)}");
+        while (true)
+        {
+            var result = await store.RedeemAsync(command);
+            if (result.Succeeded)
+            {
+                return 0;
+            }
+
+            if (result.Failure.Reason.Status != Rpc.StatusCode.Aborted)
+            {
+                throw new InvalidOperationException($"Sale refused: {result.Failure}");
+            }
+
+            Interlocked.Increment(ref s_abortedAnswers);
+        }
     }
 
     /// <summary>ABORTED answers retried during the current run (a transfer meeting one the other way).</summary>

@@ -308,6 +308,13 @@ public static class ErrorReasons
     public static readonly ErrorReason OutOfStock = new(
         "OUT_OF_STOCK", StatusCode.FailedPrecondition, "Store '{store_id}' has {available} of item '{item_id}' to sell; {quantity} asked.", "item_id");
 
+    public static readonly ErrorReason StockReserved = new(
+        "STOCK_RESERVED", StatusCode.FailedPrecondition,
+        "{reserved} unit(s) of item '{item_id}' are reserved by sales under way, more than the {counted} counted; count again once they have finished (seconds).", "counted");
+
+    public static readonly ErrorReason DayBeforeOpening = new(
+        "DAY_BEFORE_OPENING", StatusCode.FailedPrecondition, "Store '{store_id}' opened on {opened}; it has no day {day}.", "day");
+
     public static readonly ErrorReason RedemptionInProgress = new(
         "REDEMPTION_IN_PROGRESS", StatusCode.Aborted,
         "Sale {receipt_id} is recorded and under way; it completes by itself within seconds. Retry with the same request id for its receipt.");

@@ -84,8 +84,8 @@ public sealed class AuthorizationMatrixTests
         [StoreServiceMethods.GetReceipt.FullName] = (client, fixture) => client.GetReceiptAsync(new GetReceiptRequest { StoreId = $"store-{Home}", ReceiptId = fixture.SeededReceiptId }),
         [StoreServiceMethods.ListReceipts.FullName] = (client, fixture) => client.ListReceiptsAsync(new ListReceiptsRequest
             { StoreId = $"store-{Home}", FromDay = fixture.SeededReceiptDay, PageSize = 5 }),
-        [StoreServiceMethods.CloseDay.FullName] = (client, _) => client.CloseDayAsync(new CloseDayRequest
-            { RequestId = NewId(), StoreId = $"store-{Home}", Day = DateTimeOffset.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
+        [StoreServiceMethods.CloseDay.FullName] = (client, fixture) => client.CloseDayAsync(new CloseDayRequest
+            { RequestId = NewId(), StoreId = $"store-{Home}", Day = fixture.SeededReceiptDay }),
         [StoreServiceMethods.SyncOfflineRedemptions.FullName] = (client, _) => client.SyncOfflineRedemptionsAsync(new SyncOfflineRedemptionsRequest
         {
             RequestId = NewId(), StoreId = $"store-{Home}",

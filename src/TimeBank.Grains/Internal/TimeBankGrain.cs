@@ -57,13 +57,23 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
 
     /// <summary>
     /// <see cref="MutateAsync{TCommand, T}(RequestKey, TCommand, Func{TCommand, Changes, Result{T}}, string)"/>
-    /// with two choices: <paramref name="actorKeyId"/> names who acted in the journal when the request key is
-    /// the system's (a step of a transfer done for a caller), and <paramref name="lookUpFirst"/> reads the
-    /// request id before applying, for operations whose answer goes on to drive more steps in the same turn
-    /// and so must never be computed on state that is about to be thrown away.
+    /// with more choices: <paramref name="actorKeyId"/> names who acted in the journal when the request key is
+    /// the system's (a step of a transfer done for a caller); <paramref name="lookUpFirst"/> reads the request
+    /// id before applying, for operations whose answer goes on to drive more steps in the same turn and so
+    /// must never be computed on state that is about to be thrown away; and <paramref name="recordRefusal"/>
+    /// stores a refusal as the request's answer, for the step of a saga another grain drives.
     /// </summary>
+    /// <remarks>
+    /// Why a saga step records its refusal: two processes may both be finishing one saga, each with its own
+    /// activation of this grain. A refusal left unrecorded could be computed on a copy that is behind (a hold
+    /// refused for want of points that have since arrived), and the other process, asking again under the same
+    /// key, would be granted what the first already settled as refused. Recorded, the refusal is written
+    /// against the version it was computed on — a copy behind the store fails to write it (StaleStateException,
+    /// and the driver asks again later) — and every later attempt under the key gets the same refusal.
+    /// </remarks>
     protected async Task<Result<T>> MutateAsync<TCommand, T>(
-        RequestKey request, string actorKeyId, bool lookUpFirst, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "")
+        RequestKey request, string actorKeyId, bool lookUpFirst, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "",
+        bool recordRefusal = false)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(apply);
@@ -83,8 +93,13 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
                 Discard();
             }
 
-            return await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier
-                ? Replay<T>(earlier, request, operation, target, fingerprint)
+            if (await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier)
+            {
+                return Replay<T>(earlier, request, operation, target, fingerprint);
+            }
+
+            return !result.Succeeded && recordRefusal && StateExists && !StateDiscarded
+                ? await RecordRefusalAsync<T>(result.Failure, request, operation, target, fingerprint, changes.Now)
                 : result;
         }
 
@@ -110,6 +125,27 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         return result;
     }
 
+    /// <summary>Stores a refusal as the request's answer, written against the state version it was computed on.</summary>
+    private async Task<Result<T>> RecordRefusalAsync<T>(Failure refusal, RequestKey request, string operation, string target, byte[] fingerprint, DateTimeOffset now)
+        where T : class
+    {
+        var answer = new StoredRefusal(new RefusalAnswer(refusal.Reason.Code, refusal.Facts.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal)));
+        var record = new RequestRecord(request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(answer, Json), now);
+        try
+        {
+            await WriteStateAsync(StateWrite.NoJournal, record);
+        }
+        catch (DuplicateRequestException)
+        {
+            StateDiscarded = true;
+            var winner = await FindRequestAsync(request.CallerKeyId, request.RequestId)
+                ?? throw new StaleStateException($"Request '{request.RequestId}' collided with a write that did not commit; retry.");
+            return Replay<T>(winner, request, operation, target, fingerprint);
+        }
+
+        return refusal;
+    }
+
     /// <summary>
     /// Called once a mutation is to be written, with its time: where a grain drops what it no longer needs to
     /// keep (ended holds and transfers past their retention), so its state stays bounded. Not a change by itself.
@@ -128,12 +164,27 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     {
         if (earlier.Operation == operation && earlier.Target == target && earlier.Fingerprint.Span.SequenceEqual(fingerprint))
         {
+            if (IsRefusal(earlier.Result.Span) && JsonSerializer.Deserialize<StoredRefusal>(earlier.Result.Span, Json)?.Refusal is { } refusal)
+            {
+                var reason = ErrorReasons.All.FirstOrDefault(r => r.Code == refusal.Code)
+                    ?? throw new InvalidDataException($"The stored refusal of request '{request.RequestId}' names no known reason ({refusal.Code}).");
+                return Failure.Of(reason, refusal.Facts.Select(f => (f.Key, (object?)f.Value)).ToArray());
+            }
+
             return JsonSerializer.Deserialize<T>(earlier.Result.Span, Json)
                 ?? throw new InvalidDataException($"The stored answer to request '{request.RequestId}' is empty.");
         }
 
         return Failure.Of(ErrorReasons.RequestIdReused, ("request_id", request.RequestId), ("operation", earlier.Operation), ("target", earlier.Target));
     }
+
+    /// <summary>Whether a stored answer is a recorded refusal: <c>{"$refusal":...}</c>, a shape no answer record has.</summary>
+    private static bool IsRefusal(ReadOnlySpan<byte> answer) => answer.StartsWith("{\"$refusal\":"u8);
+
+    /// <summary>A refusal as stored for a request (see <see cref="RecordRefusalAsync"/>).</summary>
+    private sealed record StoredRefusal([property: System.Text.Json.Serialization.JsonPropertyName("$refusal")] RefusalAnswer Refusal);
+
+    private sealed record RefusalAnswer(string Code, Dictionary<string, string> Facts);
 
     private static byte[] Fingerprint<TCommand>(string operation, TCommand command)
     {

@@ -79,6 +79,12 @@ public sealed partial class StoreGrain
             return Failure.Of(ErrorReasons.DayNotStarted, ("day", command.Day), ("today", today));
         }
 
+        var opened = StoreDays.DayOf(State.OpenedAt, State.UtcOffsetMinutes);
+        if (string.CompareOrdinal(command.Day, opened) < 0 && !State.ClosedDays.Contains(command.Day))
+        {
+            return Failure.Of(ErrorReasons.DayBeforeOpening, ("store_id", StoreId), ("opened", opened), ("day", command.Day));
+        }
+
         if (!State.ClosedDays.Contains(command.Day))
         {
             // What is under way for the day ends first, so the summary is final when it is fixed.

@@ -1,5 +1,6 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Internal;
+using TimeBank.Grains.Volunteers;
 
 namespace TimeBank.Grains.Stores;
 
@@ -62,6 +63,14 @@ public sealed partial class StoreGrain
         if (ValidateOfflineSale(sale, Clock.GetUtcNow()) is { } invalid)
         {
             return Refused(sale, invalid);
+        }
+
+        // A sale to nobody (a mistyped id) is refused alone, like a malformed one: the terminal keeps it to correct.
+        // Sold to a volunteer of a community the store does not serve, it is recorded and the store carries its points.
+        var owner = await GrainFactory.GetGrain<IVolunteerGrain>(sale.VolunteerId).GetOwnerAsync();
+        if (!owner.Exists && await FindRequestAsync(callerKeyId, sale.RequestId) is null)
+        {
+            return Refused(sale, Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", sale.VolunteerId)));
         }
 
         // Each sale is its own request (the terminal's id for it), so a repeated sync finds it and changes nothing.

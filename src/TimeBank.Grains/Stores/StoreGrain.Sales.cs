@@ -56,6 +56,11 @@ public sealed partial class StoreGrain
             return Failure.Of(ErrorReasons.StoreNotFound, ("store_id", StoreId));
         }
 
+        if (await CheckCustomerAsync(command.VolunteerId) is { } notACustomer)
+        {
+            return notACustomer;
+        }
+
         // Looked up first: what follows drives further writes from this state, so it must never be the state
         // of an attempt that collided with an earlier answer.
         var started = await MutateAsync(command.Request, command.Request.CallerKeyId, lookUpFirst: true, command, Result<SaleStarted> (c, changes) =>
@@ -172,6 +177,14 @@ public sealed partial class StoreGrain
             return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", receiptId));
         }
 
+        if (refusal?.Reason == ErrorReasons.VolunteerNotFound)
+        {
+            // The volunteer existed when the sale began and volunteers are never removed: the answer came from an
+            // activation that is behind (it reloads now). Settling on it would refuse a sale another process may be
+            // completing, so the sale stays under way and is asked again.
+            return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", receiptId));
+        }
+
         Receipt? receipt = null;
         if (sale.Offline || paid is not null)
         {
@@ -245,6 +258,23 @@ public sealed partial class StoreGrain
 
         var reason = ErrorReasons.All.FirstOrDefault(r => r.Code == outcome.RefusalCode) ?? ErrorReasons.VolunteerNotFound;
         return Failure.Of(reason, outcome.RefusalFacts.Select(f => (f.Key, (object?)f.Value)).ToArray());
+    }
+
+    /// <summary>
+    /// Refuses, before anything is reserved, a sale to a volunteer who does not exist or whom this store does not
+    /// serve. Volunteers are never removed, so once a sale has begun, "not found" can only be a copy behind.
+    /// </summary>
+    private async Task<Failure?> CheckCustomerAsync(string volunteerId)
+    {
+        var owner = await GrainFactory.GetGrain<IVolunteerGrain>(volunteerId).GetOwnerAsync();
+        if (!owner.Exists)
+        {
+            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", volunteerId));
+        }
+
+        return ServedCommunities().Contains(owner.CommunityId, StringComparer.Ordinal)
+            ? null
+            : Failure.Of(ErrorReasons.VolunteerNotServed, ("volunteer_id", volunteerId), ("community_id", owner.CommunityId), ("store_id", StoreId));
     }
 
     /// <summary>Records a sale as pending with the next receipt number, and makes sure the reminder will finish it.</summary>

@@ -186,6 +186,12 @@ public sealed partial class StoreGrain(PolicyCache policies, TimeBankGrainOption
                 return Failure.Of(ErrorReasons.QuantityOutOfRange, ("value", item.Stock + delta), ("max", MaxStockUnits));
             }
 
+            if (item.Stock + delta < item.Reserved)
+            {
+                // Units promised to sales under way leave stock when those end; a count below them would take stock below zero.
+                return Failure.Of(ErrorReasons.StockReserved, ("item_id", itemId), ("reserved", item.Reserved), ("counted", item.Stock + delta));
+            }
+
             if (delta != 0)
             {
                 item.Stock += delta;

@@ -129,6 +129,7 @@ public sealed partial class VolunteerGrain
     {
         if (!StateExists)
         {
+            Discard(); // behind another process: the recipient of a transfer exists; reload before the payer asks again
             return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         }
 
@@ -149,7 +150,7 @@ public sealed partial class VolunteerGrain
             }
 
             return new TransferReturned(c.TransferId, c.Minutes, Balances());
-        });
+        }, recordRefusal: true);
     }
 
     /// <summary>Steps (2) and (3) of a paid transfer's reversal, or its outcome if it has ended.</summary>
@@ -169,6 +170,12 @@ public sealed partial class VolunteerGrain
         }
         catch (Exception e) when (e is GrainCallCycleException or GrainCallTimeoutException)
         {
+            return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
+        }
+
+        if (returned.Failure?.Reason == ErrorReasons.VolunteerNotFound)
+        {
+            // The recipient was credited by this transfer, so it exists: an activation behind; asked again later.
             return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
         }
 

@@ -36,7 +36,7 @@ public sealed partial class VolunteerGrain
             }
 
             return new StorePointsMoved(id, c.Points, Balances());
-        });
+        }, recordRefusal: true);
     }
 
     public async Task<Result<StorePointsMoved>> PostStoreHoldAsync(StoreHoldPost command)
@@ -78,7 +78,7 @@ public sealed partial class VolunteerGrain
             return changes.Apply(book, debit) is not TransferResult.Ok and var result
                 ? LedgerFailures.Of(result, book, debit)
                 : new StorePointsMoved(id, c.Points, Balances());
-        });
+        }, recordRefusal: true);
     }
 
     public async Task<Result<StorePointsMoved>> CreditStoreRefundAsync(StoreRefundCredit command)
@@ -100,11 +100,17 @@ public sealed partial class VolunteerGrain
         });
     }
 
-    /// <summary>Whether a store serving these communities may sell to this volunteer.</summary>
+    /// <summary>
+    /// Whether a store serving these communities may sell to this volunteer. Not recorded when the volunteer is
+    /// unknown here (there is no state to write it against); the store never settles a sale on that answer.
+    /// </summary>
     private Failure? ServedBy(string storeId, IReadOnlyList<string> servedCommunityIds)
     {
         if (!StateExists)
         {
+            // The store checked the volunteer exists before it began the sale, and volunteers are never removed:
+            // this activation is behind the store (another process registered the volunteer). The store asks again.
+            Discard();
             return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
         }
 

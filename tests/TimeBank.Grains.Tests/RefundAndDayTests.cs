@@ -280,6 +280,25 @@ public sealed class RefundAndDayTests
         Assert.Empty((await test.StoredStateAsync()).ClosedDays);
     }
 
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task The_stores_utc_offset_says_which_day_a_sale_counts_on_and_which_day_has_begun(string provider)
+    {
+        var (test, clock) = await StoreSales.StartAsync(provider);
+        await using var __ = test;
+        await VolunteerAsync(test, "ana", 50);
+        Assert.True((await test.Store().SetStoreRulesAsync(new SetStoreRules(TestRequests.NewKey(), 0, 60))).Succeeded);
+        clock.Advance(TimeSpan.FromHours(23.5)); // 23:30 UTC, 00:30 at the store
+
+        var receipt = (await test.Store().RedeemAsync(Sale("r-1", "ana", 5, ("soap", 1)))).Value!.Receipt;
+
+        Assert.Equal(("20261123-1", "2026-11-23"), (receipt.ReceiptId, receipt.Day));
+        var closed = await test.Store().CloseDayAsync(new CloseDay(TestRequests.NewKey(), "2026-11-23"));
+        Assert.True(closed.Succeeded, closed.ToString());
+        Assert.Equal(1, closed.Value.Receipts);
+        Assert.Equal(ErrorReasons.DayNotStarted, (await test.Store().CloseDayAsync(new CloseDay(TestRequests.NewKey(), "2026-11-24"))).Reason());
+    }
+
     [Fact]
     public async Task A_range_of_thirty_one_days_is_listed_and_an_empty_day_lists_nothing()
     {

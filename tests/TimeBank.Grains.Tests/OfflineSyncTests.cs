@@ -248,6 +248,7 @@ public sealed class OfflineSyncTests
         { "sold-in-the-future", ErrorReasons.SoldAtOutOfRange.Code },
         { "sold-too-long-ago", ErrorReasons.SoldAtOutOfRange.Code },
         { "unknown-item", ErrorReasons.ItemNotFound.Code },
+        { "unknown-volunteer", ErrorReasons.VolunteerNotFound.Code },
     };
 
     [Theory]
@@ -273,6 +274,7 @@ public sealed class OfflineSyncTests
             "sold-in-the-future" => bad with { SoldAt = now.AddMinutes(6) },
             "sold-too-long-ago" => bad with { SoldAt = now.AddDays(-30).AddMinutes(-1) },
             "unknown-item" => bad with { Lines = [new OfflineLine("flour", 1, 3)] },
+            "unknown-volunteer" => bad with { VolunteerId = "xavier" }, // a mistyped id: the terminal keeps the sale to correct it
             _ => bad,
         };
 

@@ -109,7 +109,7 @@ public sealed class RefundAndDayTests
             ids.Add((await test.Store().RedeemAsync(Sale($"d3-{i}", i % 2 == 0 ? "ana" : "ben", 5, ("soap", 1)))).Value!.Receipt.ReceiptId);
         }
 
-        Assert.Equal(["20261122-1", "20261122-2", "20261122-3", "20261122-4", "20261122-5", "20261124-6", "20261124-7", "20261124-8"], ids);
+        Assert.Equal(["20261122-1", "20261122-2", "20261122-3", "20261122-4", "20261122-5", "20261124-1", "20261124-2", "20261124-3"], ids);
         Assert.Equal(ids[..5], (await test.Store().ListReceiptsAsync(new ListReceipts(Today))).Value!.Receipts.Select(r => r.ReceiptId));
         Assert.Empty((await test.Store().ListReceiptsAsync(new ListReceipts("2026-11-23"))).Value!.Receipts);
 
@@ -170,7 +170,7 @@ public sealed class RefundAndDayTests
         var late = (await test.Store().RefundAsync(Refunding("f-2", benReceipt))).Value!;
         Assert.Equal((8L, 8L), (late.PointsRefunded, late.Receipt.RefundedPoints));
         var next = (await test.Store().RedeemAsync(Sale("r-3", "ana", 5, ("soap", 1)))).Value!.Receipt;
-        Assert.Equal(("20261123-3", "2026-11-23"), (next.ReceiptId, next.Day));
+        Assert.Equal(("20261123-1", "2026-11-23"), (next.ReceiptId, next.Day)); // numbers start again each day
         SameAnswer(closed, (await test.Store().CloseDayAsync(new CloseDay(TestRequests.Key("close-3"), Today))).Value);
 
         Assert.Equal(ErrorReasons.DayNotStarted, (await test.Store().CloseDayAsync(new CloseDay(TestRequests.NewKey(), "2026-11-23"))).Reason());

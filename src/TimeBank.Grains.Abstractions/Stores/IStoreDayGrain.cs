@@ -3,7 +3,7 @@ using TimeBank.Runtime;
 namespace TimeBank.Grains.Stores;
 
 /// <summary>
-/// One book of a store day: up to a hundred of the receipts that count on it; the day's first book (its head)
+/// One book of a store day: up to twenty of the receipts that count on it; the day's first book (its head)
 /// also keeps the refunds made on the day and, once closed, the day's fixed summary. Keyed
 /// <c>{store id}@{yyyy-MM-dd}/{book}</c>; called by its store's grain only, which is what serializes everything
 /// a day receives.

@@ -4,7 +4,7 @@ using TimeBank.Grains.Internal;
 namespace TimeBank.Grains.Stores;
 
 /// <summary>
-/// One book of a store day (<c>{store}@{yyyy-MM-dd}/{book}</c>): up to a hundred of its receipts, kept apart
+/// One book of a store day (<c>{store}@{yyyy-MM-dd}/{book}</c>): up to twenty of its receipts, kept apart
 /// from the store's own state so that no write carries more than a book's worth however busy the day; the
 /// head (book 0) also counts the day's refunds and keeps its summary once closed. Its store is its only caller.
 /// </summary>

@@ -20,6 +20,9 @@ public sealed partial class StoreGrain
 
     public const int DefaultReceiptPageSize = 100;
 
+    /// <summary>How many receipts one book of a day keeps (see <see cref="StoreDayGrain"/>).</summary>
+    public const int ReceiptsPerDayBook = StoreDays.ReceiptsPerBook;
+
     public async Task<Result<StoreRules>> SetStoreRulesAsync(SetStoreRules command)
     {
         if (!Identifiers.IsValidRequestId(command.Request.RequestId))

@@ -94,11 +94,14 @@ internal static class DurableDeposits
         Operation operation;
         if (operationName == "redemptions")
         {
-            // A day of service each (240 points at 10 an hour), spent three points a sale; stock for every sale.
+            // Eight days of service each (1,920 points at 10 an hour), spent three points a sale; stock for every sale.
             for (var v = 0; v < volunteers; v++)
             {
-                await host.GetGrain<IVolunteerGrain>($"v{v}").DepositHoursAsync(new DepositHours(new RequestKey(CallerKeyId, $"seed-{v}"), "seed", Amounts.MaxMinutesPerDeposit));
-                seeded += Amounts.MaxMinutesPerDeposit;
+                for (var day = 0; day < 8; day++)
+                {
+                    await host.GetGrain<IVolunteerGrain>($"v{v}").DepositHoursAsync(new DepositHours(new RequestKey(CallerKeyId, $"seed-{v}-{day}"), "seed", Amounts.MaxMinutesPerDeposit));
+                    seeded += Amounts.MaxMinutesPerDeposit;
+                }
             }
 
             for (var s = 0; s < s_stores; s++)

@@ -367,6 +367,115 @@ public static class ErrorReasons
         "STORE_DAY_BUSY", StatusCode.Aborted,
         "Store '{store_id}' still has {open} sale(s) or refund(s) under way; they finish by themselves within seconds. Retry the close with the same request id.");
 
+    // Funds.
+    public static readonly ErrorReason InvalidFundId = new(
+        "INVALID_FUND_ID", StatusCode.InvalidArgument,
+        "fund_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "fund_id");
+
+    public static readonly ErrorReason FundNotFound = new(
+        "FUND_NOT_FOUND", StatusCode.NotFound, "Fund '{fund_id}' does not exist.");
+
+    public static readonly ErrorReason FundIdTaken = new(
+        "FUND_ID_TAKEN", StatusCode.AlreadyExists, "Fund '{fund_id}' already exists with other terms.");
+
+    public static readonly ErrorReason InvalidFundKind = new(
+        "INVALID_FUND_KIND", StatusCode.InvalidArgument, "kind must be FUND_KIND_COMMUNITY, FUND_KIND_NAMED or FUND_KIND_CROWDFUND; got {value}.", "kind");
+
+    public static readonly ErrorReason InvalidFundName = new(
+        "INVALID_FUND_NAME", StatusCode.InvalidArgument, "name must be 1-200 characters, not blank, without control characters.", "name");
+
+    public static readonly ErrorReason InvalidCurrency = new(
+        "INVALID_CURRENCY", StatusCode.InvalidArgument, "currency '{value}' is not an ISO 4217 code (three capital letters); leave it empty for CNY.", "currency");
+
+    public static readonly ErrorReason InvalidPurposes = new(
+        "INVALID_PURPOSES", StatusCode.InvalidArgument, "purposes must be 1 to {max} categories (1-64 of a-z 0-9 -), each once.", "purposes");
+
+    public static readonly ErrorReason InvalidCommittee = new(
+        "INVALID_COMMITTEE", StatusCode.InvalidArgument, "The committee is not valid: {problem}.", "committee_members");
+
+    public static readonly ErrorReason ProposalLifetimeOutOfRange = new(
+        "PROPOSAL_LIFETIME_OUT_OF_RANGE", StatusCode.InvalidArgument, "proposal_lifetime must be 1 hour to 365 days; got {value}.", "proposal_lifetime");
+
+    public static readonly ErrorReason InvalidFundTerms = new(
+        "INVALID_FUND_TERMS", StatusCode.InvalidArgument,
+        "A named fund has a donor and a stated purpose (1-200 characters each), a crowdfund a target (1 to 10^15) and an end; other kinds neither ({kind}).");
+
+    public static readonly ErrorReason CurrencyMismatch = new(
+        "CURRENCY_MISMATCH", StatusCode.FailedPrecondition, "The fund keeps {currency}; a donation in {value} cannot go into it.", "currency");
+
+    public static readonly ErrorReason UnknownPurpose = new(
+        "UNKNOWN_PURPOSE", StatusCode.FailedPrecondition, "'{value}' is not one of fund '{fund_id}''s purposes.");
+
+    public static readonly ErrorReason CrowdfundEnded = new(
+        "CROWDFUND_ENDED", StatusCode.FailedPrecondition, "Crowdfund '{fund_id}' ended at {ends_at}; it takes no more donations.");
+
+    public static readonly ErrorReason InvalidDonor = new(
+        "INVALID_DONOR", StatusCode.InvalidArgument, "donor must be 1-200 characters without control characters (empty for an anonymous donation).", "donor");
+
+    public static readonly ErrorReason InvalidPaymentReference = new(
+        "INVALID_PAYMENT_REFERENCE", StatusCode.InvalidArgument, "payment_reference must be 1-{max} printable ASCII characters without spaces.", "payment_reference");
+
+    public static readonly ErrorReason AmountNotPositive = new(
+        "AMOUNT_NOT_POSITIVE", StatusCode.InvalidArgument, "{field} must be positive; got {value}.");
+
+    public static readonly ErrorReason InvalidPledgeId = new(
+        "INVALID_PLEDGE_ID", StatusCode.InvalidArgument,
+        "pledge_id '{value}' is not a valid id (1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit).", "pledge_id");
+
+    public static readonly ErrorReason InvalidPledgeTerms = new(
+        "INVALID_PLEDGE_TERMS", StatusCode.InvalidArgument,
+        "A pledge needs a period (PLEDGE_PERIOD_MONTHLY or PLEDGE_PERIOD_YEARLY), starts_at, and an ends_at after it if any.", "period");
+
+    public static readonly ErrorReason PledgeNotFound = new(
+        "PLEDGE_NOT_FOUND", StatusCode.NotFound, "Fund '{fund_id}' has no pledge '{pledge_id}'.", "pledge_id");
+
+    public static readonly ErrorReason PledgeIdTaken = new(
+        "PLEDGE_ID_TAKEN", StatusCode.AlreadyExists, "Pledge '{pledge_id}' already exists with other terms.", "pledge_id");
+
+    public static readonly ErrorReason PledgeMismatch = new(
+        "PLEDGE_MISMATCH", StatusCode.FailedPrecondition,
+        "A donation fulfilling pledge '{pledge_id}' gives its amount ({amount}) to its earmark ('{earmark}').", "amount");
+
+    public static readonly ErrorReason PledgeCompleted = new(
+        "PLEDGE_COMPLETED", StatusCode.FailedPrecondition, "Every due date of pledge '{pledge_id}' is fulfilled already.", "pledge_id");
+
+    public static readonly ErrorReason NotACommitteeMember = new(
+        "NOT_A_COMMITTEE_MEMBER", StatusCode.PermissionDenied, "'{member}' is not on the committee of fund '{fund_id}' now.");
+
+    public static readonly ErrorReason InvalidRecipient = new(
+        "INVALID_RECIPIENT", StatusCode.InvalidArgument, "recipient must be 1-200 characters, not blank, without control characters.", "recipient");
+
+    public static readonly ErrorReason InvalidProposalText = new(
+        "INVALID_PROPOSAL_TEXT", StatusCode.InvalidArgument, "text must be 1-{max} characters, not blank.", "text");
+
+    public static readonly ErrorReason InvalidProposalId = new(
+        "INVALID_PROPOSAL_ID", StatusCode.InvalidArgument, "proposal_id '{value}' is not a proposal id (p1, p2, ...).", "proposal_id");
+
+    public static readonly ErrorReason InvalidProposalStatus = new(
+        "INVALID_PROPOSAL_STATUS", StatusCode.InvalidArgument, "status {value} is not a ProposalStatus.", "status");
+
+    public static readonly ErrorReason ProposalNotFound = new(
+        "PROPOSAL_NOT_FOUND", StatusCode.NotFound, "Fund '{fund_id}' has no proposal '{proposal_id}'.", "proposal_id");
+
+    public static readonly ErrorReason ProposalDecided = new(
+        "PROPOSAL_DECIDED", StatusCode.FailedPrecondition, "Proposal '{proposal_id}' is {status}; it takes no more votes.", "proposal_id");
+
+    public static readonly ErrorReason VoteAlreadyCast = new(
+        "VOTE_ALREADY_CAST", StatusCode.FailedPrecondition, "'{member}' has already voted on proposal '{proposal_id}'.", "proposal_id");
+
+    public static readonly ErrorReason ProposerCannotApprove = new(
+        "PROPOSER_CANNOT_APPROVE", StatusCode.FailedPrecondition, "'{member}' proposed '{proposal_id}' and may reject it, not approve it.", "approve");
+
+    public static readonly ErrorReason ProposalNotApproved = new(
+        "PROPOSAL_NOT_APPROVED", StatusCode.FailedPrecondition, "Proposal '{proposal_id}' is {status}: only an approved allocation is paid out or cancelled.", "proposal_id");
+
+    public static readonly ErrorReason AllocationPaidOut = new(
+        "ALLOCATION_PAID_OUT", StatusCode.FailedPrecondition, "Proposal '{proposal_id}' was paid out already (payment {payment_reference}).", "proposal_id");
+
+    /// <summary>A proposal's outcome, not an answer to a call: too few members left who could approve it.</summary>
+    public static readonly ErrorReason QuorumUnreachable = new(
+        "QUORUM_UNREACHABLE", StatusCode.FailedPrecondition, "Too few members are left who could approve proposal '{proposal_id}'.");
+
     public static readonly ErrorReason RequestIdReused = new(
         "REQUEST_ID_REUSED", StatusCode.AlreadyExists,
         "request_id '{request_id}' was already used by this key for a different request ({operation} on {target}); use a new id for a new request.",

@@ -12,7 +12,7 @@ public interface IScopedGrain
 
 /// <param name="CommunityId">The owning community; null when the grain does not exist.</param>
 /// <param name="StoreId">For a store's grains: the store, which is what a terminal key is confined to.</param>
-public sealed record GrainOwner(string? CommunityId, string? StoreId = null)
+public sealed record GrainOwner(string? CommunityId, string? StoreId = null, string? FundId = null)
 {
     public static readonly GrainOwner None = new((string?)null);
 

@@ -1,5 +1,6 @@
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Funds;
 using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Grains.Wishes;
@@ -22,6 +23,7 @@ public static class GrainHostExtensions
         host.AddGrainType<IActivityDirectoryGrain>(ActivityDirectoryGrain.TypeName, () => new ActivityDirectoryGrain());
         host.AddGrainType<IVolunteerActivitiesGrain>(VolunteerActivitiesGrain.TypeName, () => new VolunteerActivitiesGrain());
         host.AddGrainType<IStoreGrain>(StoreGrain.TypeName, () => new StoreGrain(policies, options));
+        host.AddGrainType<IFundGrain>(FundGrain.TypeName, () => new FundGrain(policies));
         host.AddGrainType<IStoreDayGrain>(StoreDayGrain.TypeName, () => new StoreDayGrain());
         host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
         return host;

@@ -17,4 +17,6 @@ public static class SystemCallers
     public const string Wishes = "system/wishes";
 
     public const string Stores = "system/stores";
+
+    public const string Funds = "system/funds";
 }

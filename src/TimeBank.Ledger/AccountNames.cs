@@ -23,6 +23,18 @@ public static class AccountNames
     /// <summary>Points a volunteer spent through a hold of the HoldPoints API that was posted.</summary>
     public static string CommunityPointsRedeemed(string communityId) => $"community/{communityId}/points-redeemed";
 
+    /// <summary>A fund's money not earmarked to any purpose.</summary>
+    public static string FundGeneral(string fundId) => $"fund/{fundId}/general";
+
+    /// <summary>A fund's money earmarked to one of its purposes: spent only on that purpose.</summary>
+    public static string FundEarmark(string fundId, string purpose) => $"fund/{fundId}/earmark/{purpose}";
+
+    /// <summary>Where a fund's donations come from (outside the books): debited by each donation.</summary>
+    public static string FundDonors(string fundId) => $"fund/{fundId}/donors";
+
+    /// <summary>Where a fund's payouts go (outside the books): credited by each payout.</summary>
+    public static string FundPayees(string fundId) => $"fund/{fundId}/payees";
+
     /// <summary>Points volunteers spent at a store, less what it refunded: credited by each sale, debited by each refund.</summary>
     public static string StoreRedeemed(string storeId) => $"store/{storeId}/points-redeemed";
 }

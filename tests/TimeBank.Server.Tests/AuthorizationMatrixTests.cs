@@ -73,7 +73,7 @@ public sealed class AuthorizationMatrixTests
         [StoreServiceMethods.Restock.FullName] = (client, _) => client.RestockAsync(new RestockRequest
             { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Quantity = 3, Source = StockSource.Bought }),
         [StoreServiceMethods.AdjustStock.FullName] = (client, _) => client.AdjustStockAsync(new AdjustStockRequest
-            { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Counted = Random.Shared.Next(0, 50), Reason = "Counted at closing" }),
+            { RequestId = NewId(), StoreId = $"store-{Home}", ItemId = "soap", Counted = Random.Shared.Next(5_000, 10_000), Reason = "Counted at closing" }),
         [StoreServiceMethods.GetCatalog.FullName] = (client, _) => client.GetCatalogAsync(new GetCatalogRequest { StoreId = $"store-{Home}" }),
         [StoreServiceMethods.SetStoreRules.FullName] = (client, _) => client.SetStoreRulesAsync(new SetStoreRulesRequest
             { RequestId = NewId(), StoreId = $"store-{Home}", OfflineDailyLimitPoints = Random.Shared.Next(500, 1000) }),
@@ -92,6 +92,28 @@ public sealed class AuthorizationMatrixTests
             Sales = { new OfflineSale { RequestId = NewId(), VolunteerId = "ana", Lines = { new OfflineLine { ItemId = "soap", Quantity = 1, UnitPricePoints = 5 } }, TotalPoints = 5,
                 SoldAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)) } },
         }),
+        [FundServiceMethods.CreateFund.FullName] = (client, _) => client.CreateFundAsync(Fixture.Fund("f-" + NewId()[..12])),
+        [FundServiceMethods.UpdateCommittee.FullName] = (client, _) => client.UpdateCommitteeAsync(new UpdateCommitteeRequest
+            { RequestId = NewId(), FundId = $"fund-{Home}", CommitteeMembers = { "member-1", "member-2", "member-3" }, Quorum = 2 }),
+        [FundServiceMethods.Donate.FullName] = (client, _) => client.DonateAsync(new DonateRequest
+            { RequestId = NewId(), FundId = $"fund-{Home}", Donor = "Mrs. Wang", Amount = 100, PaymentReference = "BANK-" + NewId()[..8] }),
+        [FundServiceMethods.CreatePledge.FullName] = (client, _) => client.CreatePledgeAsync(new CreatePledgeRequest
+        {
+            RequestId = NewId(), FundId = $"fund-{Home}", PledgeId = "pl-" + NewId()[..12], Donor = "Golden Grain Co.", Amount = 200_000, Period = PledgePeriod.Yearly,
+            StartsAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        }),
+        [FundServiceMethods.ListPledges.FullName] = (client, _) => client.ListPledgesAsync(new ListPledgesRequest { FundId = $"fund-{Home}" }),
+        [FundServiceMethods.ProposeAllocation.FullName] = (client, _) => client.ProposeAllocationAsync(new ProposeAllocationRequest
+            { RequestId = NewId(), FundId = $"fund-{Home}", Recipient = "Riverside school", Amount = 1, Purpose = "education", Text = "Exercise books" }),
+        [FundServiceMethods.Vote.FullName] = async (client, fixture) => await client.VoteAsync(new VoteRequest
+            { RequestId = NewId(), FundId = $"fund-{Home}", ProposalId = await fixture.NewProposalAsync(), Approve = true }),
+        [FundServiceMethods.PayOut.FullName] = async (client, fixture) => await client.PayOutAsync(new PayOutRequest
+            { RequestId = NewId(), FundId = $"fund-{Home}", ProposalId = await fixture.NewApprovedAllocationAsync(), PaymentReference = "PAY-" + NewId()[..8] }),
+        [FundServiceMethods.CancelAllocation.FullName] = async (client, fixture) => await client.CancelAllocationAsync(new CancelAllocationRequest
+            { RequestId = NewId(), FundId = $"fund-{Home}", ProposalId = await fixture.NewApprovedAllocationAsync(), Reason = "The school found another donor" }),
+        [FundServiceMethods.GetFund.FullName] = (client, _) => client.GetFundAsync(new GetFundRequest { FundId = $"fund-{Home}" }),
+        [FundServiceMethods.ListProposals.FullName] = (client, _) => client.ListProposalsAsync(new ListProposalsRequest { FundId = $"fund-{Home}" }),
+        [FundServiceMethods.GetFundStatement.FullName] = (client, _) => client.GetFundStatementAsync(new GetFundStatementRequest { FundId = $"fund-{Home}", PageSize = 10 }),
         [WishServiceMethods.PostWish.FullName] = (client, _) => client.PostWishAsync(Fixture.Wish("w-" + NewId()[..12])),
         [WishServiceMethods.GetWish.FullName] = (client, _) => client.GetWishAsync(new GetWishRequest { WishId = "home-wish" }),
         [WishServiceMethods.ClaimWish.FullName] = async (client, fixture) => await client.ClaimWishAsync(new ClaimWishRequest
@@ -114,11 +136,17 @@ public sealed class AuthorizationMatrixTests
         },
     };
 
+    /// <summary>
+    /// RPCs a committee member makes as itself: an admin key passes the gate (admin always does) but names no
+    /// member, so the fund answers that it is none.
+    /// </summary>
+    private static readonly HashSet<string> MemberOnly = [FundServiceMethods.ProposeAllocation.FullName, FundServiceMethods.Vote.FullName];
+
     [Fact]
     public async Task Every_rpc_answers_every_role_in_and_out_of_scope_as_the_policy_table_says()
     {
         await using var running = await RunningServer.StartAsync();
-        var fixture = new Fixture(running.Client);
+        var fixture = new Fixture(running.Client, running);
         await fixture.SeedAsync();
 
         var guarded = ApiPolicy.All.Where(p => !p.Public).ToList();
@@ -134,6 +162,7 @@ public sealed class AuthorizationMatrixTests
                 foreach (var policy in guarded)
                 {
                     var expected = !policy.Roles.Contains(role) ? ErrorReasons.RoleNotAllowed
+                        : role == Role.Admin && MemberOnly.Contains(policy.Method.FullName) ? ErrorReasons.NotACommitteeMember
                         : inScope || role == Role.Admin ? null
                         : ErrorReasons.OutOfScope;
                     var outcome = await OutcomeAsync(() => Samples[policy.Method.FullName](client, fixture));
@@ -160,7 +189,7 @@ public sealed class AuthorizationMatrixTests
     public async Task Without_a_key_or_with_a_revoked_one_every_guarded_rpc_is_unauthenticated_and_health_needs_none()
     {
         await using var running = await RunningServer.StartAsync();
-        var fixture = new Fixture(running.Client);
+        var fixture = new Fixture(running.Client, running);
         await fixture.SeedAsync();
         var revoked = await fixture.KeyAsync(Role.CommunityAdmin, Home);
         using var revokedClient = running.ClientWith(revoked);
@@ -248,7 +277,7 @@ public sealed class AuthorizationMatrixTests
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
-    private sealed class Fixture(TimeBankClient admin)
+    private sealed class Fixture(TimeBankClient admin, RunningServer running)
     {
         /// <summary>Ana at home with hours to give and points to hold in every allowed sample call; Ben elsewhere to receive.</summary>
         public async Task SeedAsync()
@@ -273,6 +302,11 @@ public sealed class AuthorizationMatrixTests
                 await admin.DepositHoursAsync(new DepositHoursRequest { RequestId = NewId(), VolunteerId = "ana", ActivityId = "setup", Minutes = 1440 });
             }
 
+            await admin.CreateFundAsync(Fund($"fund-{Home}"));
+            await admin.DonateAsync(new DonateRequest { RequestId = NewId(), FundId = $"fund-{Home}", Amount = 1_000_000, PaymentReference = "BANK-SEED" });
+            _members = running.ClientWith(await KeyAsync(Role.CommitteeMember, $"fund-{Home}", "member-2"));
+            _secondApprover = running.ClientWith(await KeyAsync(Role.CommitteeMember, $"fund-{Home}", "member-3"));
+
             var seeded = (await admin.GetReceiptAsync(new GetReceiptRequest { StoreId = $"store-{Home}", ReceiptId = await NewReceiptAsync() }));
             (SeededReceiptId, SeededReceiptDay) = (seeded.ReceiptId, seeded.Day);
         }
@@ -286,14 +320,39 @@ public sealed class AuthorizationMatrixTests
             => (await admin.RedeemAsync(new RedeemRequest
                 { RequestId = NewId(), StoreId = $"store-{Home}", VolunteerId = "ana", Lines = { new BasketLine { ItemId = "soap", Quantity = 1 } }, TotalPoints = 5 })).Receipt.ReceiptId;
 
-        public async Task<string> KeyAsync(Role role, string scope)
+        public async Task<string> KeyAsync(Role role, string scope, string member = "member-1")
         {
             var created = await admin.CreateKeyAsync(new CreateKeyRequest
             {
                 RequestId = NewId(), Role = RoleNames.Of(role), Scope = scope, DisplayName = $"{role} of {scope}",
-                Member = role == Role.CommitteeMember ? "member-1" : "",
+                Member = role == Role.CommitteeMember ? member : "",
             });
             return created.Secret;
+        }
+
+        private TimeBankClient? _members;
+        private TimeBankClient? _secondApprover;
+        private TimeBankClient? _firstApprover;
+
+        public static CreateFundRequest Fund(string id) => new()
+        {
+            RequestId = NewId(), FundId = id, CommunityId = Home, Kind = FundKind.Community, Name = "Riverside community fund",
+            Purposes = { "education", "elder-care" }, CommitteeMembers = { "member-1", "member-2", "member-3" }, Quorum = 2,
+        };
+
+        /// <summary>An open proposal by member-2, for member-1 to vote on.</summary>
+        public async Task<string> NewProposalAsync()
+            => (await _members!.ProposeAllocationAsync(new ProposeAllocationRequest
+                { RequestId = NewId(), FundId = $"fund-{Home}", Recipient = "Riverside school", Amount = 1, Purpose = "education", Text = "Exercise books" })).ProposalId;
+
+        /// <summary>A proposal by member-2 that member-3 and member-1 approved (the quorum): money reserved, to pay out or cancel.</summary>
+        public async Task<string> NewApprovedAllocationAsync()
+        {
+            var id = await NewProposalAsync();
+            var approved = await _secondApprover!.VoteAsync(new VoteRequest { RequestId = NewId(), FundId = $"fund-{Home}", ProposalId = id, Approve = true });
+            _firstApprover ??= running.ClientWith(await KeyAsync(Role.CommitteeMember, $"fund-{Home}", "member-1"));
+            approved = await _firstApprover.VoteAsync(new VoteRequest { RequestId = NewId(), FundId = $"fund-{Home}", ProposalId = id, Approve = true });
+            return approved.Status == ProposalStatus.Approved ? id : throw new InvalidOperationException($"Proposal {id} is {approved.Status}.");
         }
 
         private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow.AddSeconds(3);

@@ -148,13 +148,13 @@ public sealed class StatementTests
     public void An_unspecified_filter_enum_reads_as_null_and_where_null_cannot_be_taken_it_passes_as_zero_for_the_grain_to_refuse()
     {
         var toQuery = MessageMapper.CommandFactory(GetStatementRequest.Descriptor, typeof(Grains.Volunteers.GetStatement), ["volunteer_id"]);
-        var all = (Grains.Volunteers.GetStatement)toQuery(new GetStatementRequest { VolunteerId = "ana" }, "key");
-        var points = (Grains.Volunteers.GetStatement)toQuery(new GetStatementRequest { VolunteerId = "ana", Ledger = LedgerType.Points, Code = TransferCode.Gift }, "key");
+        var all = (Grains.Volunteers.GetStatement)toQuery(new GetStatementRequest { VolunteerId = "ana" }, null);
+        var points = (Grains.Volunteers.GetStatement)toQuery(new GetStatementRequest { VolunteerId = "ana", Ledger = LedgerType.Points, Code = TransferCode.Gift }, null);
 
         Assert.Equal((null, null), (all.Ledger, all.Code));
         Assert.Equal((Ledger.LedgerKind.Points, Ledger.TransferCode.Gift), (points.Ledger, points.Code));
         var toRequired = MessageMapper.CommandFactory(GetStatementRequest.Descriptor, typeof(LedgerRequired), ["volunteer_id"]);
-        var required = (LedgerRequired)toRequired(new GetStatementRequest { VolunteerId = "ana" }, "key");
+        var required = (LedgerRequired)toRequired(new GetStatementRequest { VolunteerId = "ana" }, null);
         Assert.Equal(0, (int)required.Ledger);
         Assert.False(System.Enum.IsDefined(required.Ledger)); // TransferHours refuses its code 0 this way: INVALID_TRANSFER_CODE
     }

@@ -1,6 +1,7 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Funds;
 using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Grains.Wishes;
@@ -62,6 +63,30 @@ public static class ApiPolicy
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(StoreServiceMethods.AdjustStock).Mutation()
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin, Terminal).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.CreateFund).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.CommunityField("community_id")),
+        RpcPolicy.For(FundServiceMethods.UpdateCommittee).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.Donate).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.CreatePledge).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.ProposeAllocation).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommitteeMember).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.Vote).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommitteeMember).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.PayOut).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.CancelAllocation).Mutation()
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        RpcPolicy.For(FundServiceMethods.GetFund)
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin, App, Auditor, CommitteeMember).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(FundServiceMethods.ListProposals)
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin, App, Auditor, CommitteeMember).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(FundServiceMethods.ListPledges)
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin, Auditor, CommitteeMember).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(FundServiceMethods.GetFundStatement)
+            .Grain<IFundGrain>("fund_id").Allow(CommunityAdmin, Auditor, CommitteeMember).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
         RpcPolicy.For(StoreServiceMethods.SetStoreRules).Mutation()
             .Grain<IStoreGrain>("store_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
         RpcPolicy.For(StoreServiceMethods.Redeem).Mutation()

@@ -79,7 +79,7 @@ internal static class GrainRpcBinder
             : ErrorReasons.All.FirstOrDefault(r => r.Code == "INVALID_" + ownerField.Name.ToUpperInvariant())
               ?? throw new InvalidOperationException($"{policy}: the reason catalog has no INVALID_{ownerField.Name.ToUpperInvariant()} for a malformed id.");
 
-        Func<TGrain, IMessage, string, Task<Result<TPayload>>> invoke;
+        Func<TGrain, IMessage, Auth.Caller, Task<Result<TPayload>>> invoke;
         if (typeof(TCommand) == typeof(NoCommand))
         {
             EnsureOnlyKey(request, keyField, policy);
@@ -95,7 +95,7 @@ internal static class GrainRpcBinder
             }
 
             var call = grainMethod.CreateDelegate<Func<TGrain, TCommand, Task<Result<TPayload>>>>();
-            invoke = (grain, message, callerKeyId) => call(grain, (TCommand)makeCommand(message, callerKeyId));
+            invoke = (grain, message, caller) => call(grain, (TCommand)makeCommand(message, caller));
         }
 
         var makeResponse = MessageMapper.ResponseFactory(new TResponse().Descriptor, typeof(TPayload));
@@ -133,7 +133,7 @@ internal static class GrainRpcBinder
                 }
             }
 
-            var result = await invoke(grain, message, caller.KeyId);
+            var result = await invoke(grain, message, caller);
             return result.Succeeded ? (TResponse)makeResponse(result.Value) : throw FailureMapping.ToRpc(result.Failure);
         };
     }

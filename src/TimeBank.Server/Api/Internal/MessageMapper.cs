@@ -18,15 +18,17 @@ internal static class MessageMapper
 {
     /// <summary>
     /// How to build <paramref name="commandType"/> from a request: each constructor parameter from the field
-    /// of the same name; a <see cref="RequestKey"/> parameter from the caller's key id and <c>request_id</c>.
-    /// Every request field must be used, except those in <paramref name="usedElsewhere"/> (the grain key).
+    /// of the same name; a <see cref="RequestKey"/> parameter from the caller's key id and <c>request_id</c>;
+    /// a <see cref="TimeBank.Grains.Funds.CallerMember"/> from the committee member the caller's key names
+    /// (never from the request: a member votes as itself). Every request field must be used, except those in
+    /// <paramref name="usedElsewhere"/> (the grain key).
     /// </summary>
-    public static Func<IMessage, string, object> CommandFactory(MessageDescriptor request, System.Type commandType, IReadOnlyCollection<string> usedElsewhere)
+    public static Func<IMessage, Auth.Caller?, object> CommandFactory(MessageDescriptor request, System.Type commandType, IReadOnlyCollection<string> usedElsewhere)
     {
         var constructor = SingleConstructor(commandType);
         var used = new HashSet<string>(usedElsewhere, StringComparer.Ordinal);
         var parameters = constructor.GetParameters();
-        var readers = new Func<IMessage, string, object?>[parameters.Length];
+        var readers = new Func<IMessage, Auth.Caller?, object?>[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
         {
             var parameter = parameters[i];
@@ -34,7 +36,13 @@ internal static class MessageMapper
             {
                 var requestId = FieldOrThrow(request, "request_id", commandType, parameter);
                 used.Add(requestId.Name);
-                readers[i] = (message, callerKeyId) => new RequestKey(callerKeyId, (string)requestId.Accessor.GetValue(message));
+                readers[i] = (message, caller) => new RequestKey(caller?.KeyId ?? "", (string)requestId.Accessor.GetValue(message));
+                continue;
+            }
+
+            if (parameter.ParameterType == typeof(TimeBank.Grains.Funds.CallerMember))
+            {
+                readers[i] = (_, caller) => new TimeBank.Grains.Funds.CallerMember(caller?.Member ?? "");
                 continue;
             }
 
@@ -51,12 +59,12 @@ internal static class MessageMapper
                 $"{request.FullName} has field(s) {string.Join(", ", unused)} that {commandType.Name} does not take: add them to the command, or the request would be read only in part.");
         }
 
-        return (message, callerKeyId) =>
+        return (message, caller) =>
         {
             var arguments = new object?[readers.Length];
             for (var i = 0; i < readers.Length; i++)
             {
-                arguments[i] = readers[i](message, callerKeyId);
+                arguments[i] = readers[i](message, caller);
             }
 
             return constructor.Invoke(arguments);
@@ -161,7 +169,7 @@ internal static class MessageMapper
                 return value => value is Duration d ? d.ToTimeSpan() : nullable is null ? TimeSpan.Zero : null;
             case FieldType.Message:
                 var nested = CommandFactory(field.MessageType, plain, []);
-                return value => value is IMessage message ? nested(message, "") : null;
+                return value => value is IMessage message ? nested(message, null) : null;
             case FieldType.Enum when plain.IsEnum:
                 // By name, as the two enums are written. The zero value (UNSPECIFIED) is "not given": null where
                 // the command can take null (a filter), else it passes as its number, like a number a newer

@@ -12,13 +12,16 @@ internal static class Scopes
     public static bool CoversEverything(Caller caller) => caller.Role == Role.Admin || (caller.Role == Role.Auditor && caller.Scope == Everywhere);
 
     /// <summary>
-    /// True when the caller may touch a grain with this owner: a terminal key its one store's, other scoped
+    /// True when the caller may touch a grain with this owner: a terminal key its one store's, a committee
+    /// member's key its one fund's, other scoped
     /// keys their community's; a missing grain only callers that cover everything.
     /// </summary>
-    public static bool Covers(Caller caller, TimeBank.Grains.GrainOwner owner)
-        => caller.Role == Role.Terminal
-            ? owner.StoreId is not null && string.Equals(caller.Scope, owner.StoreId, StringComparison.Ordinal)
-            : Covers(caller, owner.CommunityId);
+    public static bool Covers(Caller caller, TimeBank.Grains.GrainOwner owner) => caller.Role switch
+    {
+        Role.Terminal => owner.StoreId is not null && string.Equals(caller.Scope, owner.StoreId, StringComparison.Ordinal),
+        Role.CommitteeMember => owner.FundId is not null && string.Equals(caller.Scope, owner.FundId, StringComparison.Ordinal),
+        _ => Covers(caller, owner.CommunityId),
+    };
 
     /// <summary>True when the caller may touch what <paramref name="communityId"/> owns; a null owner (nothing
     /// there) is covered only by callers that cover everything, so a scoped key cannot probe for existence.</summary>

@@ -58,6 +58,11 @@ public sealed partial class FundGrain(PolicyCache policies) : TimeBankGrain<Fund
                 return SameTerms(Profile(), wanted) ? new FundCreation(Profile(), Created: false) : Failure.Of(ErrorReasons.FundIdTaken, ("fund_id", FundId));
             }
 
+            if (c.EndsAt is { } end && end <= changes.Now)
+            {
+                return Failure.Of(ErrorReasons.InvalidFundTerms, ("kind", "a crowdfund ending before it opens"));
+            }
+
             State.CommunityId = wanted.CommunityId;
             State.Kind = wanted.Kind;
             State.Name = wanted.Name;

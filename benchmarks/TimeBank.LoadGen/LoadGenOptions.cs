@@ -21,6 +21,12 @@ public sealed record LoadGenOptions
 
     public int Volunteers { get; init; } = 1000;
 
+    /// <summary>Stores the run opens when the mix redeems.</summary>
+    public int Stores { get; init; } = 8;
+
+    /// <summary>Funds the run creates when the mix donates or votes.</summary>
+    public int Funds { get; init; } = 4;
+
     public double Seconds { get; init; } = 10;
 
     public double WarmupSeconds { get; init; } = 2;
@@ -56,11 +62,15 @@ public static partial class OptionsParser
           --connections N        HTTP/2 connections, one channel each (default 4)
           --in-flight M          calls in flight on each connection (default 16)
           --volunteers V         volunteers the run registers (default 1000)
+          --stores S             stores the run opens when the mix redeems (default 8)
+          --funds F              funds the run creates when the mix donates or votes (default 4)
           --seconds S            measured seconds (default 10; decimals allowed)
           --warmup W             seconds of load before measuring (default 2)
           --mix SPEC             weighted operations, e.g. deposit=70,balance=20,transfer=10 (the default),
-                                 or one name alone: deposit | balance | transfer | hold
-                                 (hold = HoldPoints of 1 point then PostHold: one operation, two calls)
+                                 or one name alone: deposit | balance | transfer | hold | redeem | donate | vote
+                                 (hold = HoldPoints of 1 point then PostHold: one operation, two calls;
+                                 redeem = a three-item basket at a store's terminal; donate = 1-10,000 to a fund;
+                                 vote = one member proposes, another approves: one operation, two calls)
           --json PATH            also write the report as JSON to PATH, or to stdout with "-"
                                  (the text then goes to stderr)
           --community ID         the community to load (default a fresh lg-<random> per run)
@@ -119,6 +129,8 @@ public static partial class OptionsParser
                 "--connections" => options with { Connections = ParseInt(name, value, 1, 1024, ref error) },
                 "--in-flight" => options with { InFlight = ParseInt(name, value, 1, 10_000, ref error) },
                 "--volunteers" => options with { Volunteers = ParseInt(name, value, 1, 10_000_000, ref error) },
+                "--stores" => options with { Stores = ParseInt(name, value, 1, 1_000, ref error) },
+                "--funds" => options with { Funds = ParseInt(name, value, 1, 1_000, ref error) },
                 "--seconds" => options with { Seconds = ParseSeconds(name, value, 0.1, ref error) },
                 "--warmup" => options with { WarmupSeconds = ParseSeconds(name, value, 0, ref error) },
                 "--mix" => options with { Mix = ParseMix(value, ref error) },

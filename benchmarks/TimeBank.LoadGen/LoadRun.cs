@@ -52,7 +52,7 @@ internal static class LoadRun
         var loops = new List<Task>(options.Connections * options.InFlight);
         for (var c = 0; c < connections.Count; c++)
         {
-            var workload = new Workload(connections[c].Client, population.Keys, population.Volunteers);
+            var workload = new Workload(connections[c].Client, population.Keys, population.Volunteers, population.Venues);
             for (var m = 0; m < options.InFlight; m++)
             {
                 // Seeded per loop, so the sequence of choices each loop makes repeats with --seed.

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace TimeBank.LoadGen;
 
-/// <summary>The operations the generator can send. Redeem, donate and vote come with stores and funds.</summary>
+/// <summary>The operations the generator can send.</summary>
 public enum Operation
 {
     /// <summary>DepositHours of 1-120 minutes (community-admin key).</summary>
@@ -16,6 +16,15 @@ public enum Operation
 
     /// <summary>HoldPoints of 1 point, then PostHold of all of it (app key): one operation of two calls.</summary>
     Hold,
+
+    /// <summary>Redeem of a three-item basket (one point an item) at one of the run's stores (that store's terminal key).</summary>
+    Redeem,
+
+    /// <summary>Donate of 1-10,000 minor units to one of the run's funds (community-admin key).</summary>
+    Donate,
+
+    /// <summary>ProposeAllocation of one minor unit by one member, then Vote to approve by another (committee-member keys; a quorum of one): one operation of two calls, ending in a reservation.</summary>
+    Vote,
 }
 
 public static class OperationNames
@@ -28,6 +37,9 @@ public static class OperationNames
         Operation.Balance => "balance",
         Operation.Transfer => "transfer",
         Operation.Hold => "hold",
+        Operation.Redeem => "redeem",
+        Operation.Donate => "donate",
+        Operation.Vote => "vote",
     };
 
     public static bool TryParse(string name, out Operation operation)

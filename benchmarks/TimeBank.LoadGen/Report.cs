@@ -234,6 +234,16 @@ internal sealed class Report(LoadGenOptions options, Population population, RunR
         json.WriteNumber("points_posted", check.PointsPosted);
         json.WriteNumber("points_expected", check.ExpectedPoints);
         json.WriteNumber("points_read_back", check.After.Points);
+        if (check.Funds is { } funds)
+        {
+            json.WriteNumber("money_donated_before", funds.Before.Donated);
+            json.WriteNumber("money_donated", funds.Donated);
+            json.WriteNumber("money_donated_read_back", funds.After.Donated);
+            json.WriteNumber("money_reserved_before", funds.Before.Reserved);
+            json.WriteNumber("money_reserved", funds.Reserved);
+            json.WriteNumber("money_reserved_read_back", funds.After.Reserved);
+        }
+
         json.WriteEndObject();
     }
 

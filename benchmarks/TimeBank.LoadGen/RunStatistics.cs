@@ -71,6 +71,8 @@ internal sealed class RunTally
     private long _minutesDeposited;
     private long _pointsAwarded;
     private long _pointsPosted;
+    private long _moneyDonated;
+    private long _moneyReserved;
     private long _operations;
     private long _failures;
     private long _failedMutations;
@@ -80,6 +82,10 @@ internal sealed class RunTally
     public long PointsAwarded => Interlocked.Read(ref _pointsAwarded);
 
     public long PointsPosted => Interlocked.Read(ref _pointsPosted);
+
+    public long MoneyDonated => Interlocked.Read(ref _moneyDonated);
+
+    public long MoneyReserved => Interlocked.Read(ref _moneyReserved);
 
     public long Operations => Interlocked.Read(ref _operations);
 
@@ -99,6 +105,8 @@ internal sealed class RunTally
         Interlocked.Add(ref _minutesDeposited, outcome.MinutesDeposited);
         Interlocked.Add(ref _pointsAwarded, outcome.PointsAwarded);
         Interlocked.Add(ref _pointsPosted, outcome.PointsPosted);
+        Interlocked.Add(ref _moneyDonated, outcome.MoneyDonated);
+        Interlocked.Add(ref _moneyReserved, outcome.MoneyReserved);
         if (!outcome.Failed)
         {
             return;

@@ -10,7 +10,8 @@ namespace TimeBank.LoadGen;
 /// What one operation came to: its final status, the ABORTED answers retried on the way, and what it moved
 /// (for the consistency check at the end).
 /// </summary>
-internal readonly record struct Outcome(StatusCode Status, RpcException? Failure, int Retries, long MinutesDeposited = 0, long PointsAwarded = 0, long PointsPosted = 0)
+internal readonly record struct Outcome(
+    StatusCode Status, RpcException? Failure, int Retries, long MinutesDeposited = 0, long PointsAwarded = 0, long PointsPosted = 0, long MoneyDonated = 0, long MoneyReserved = 0)
 {
     public bool Failed => Status != StatusCode.OK;
 
@@ -70,9 +71,10 @@ internal static class Retrying
 }
 
 /// <summary>The operations of the mix, each over one connection with a fresh request id per mutation.</summary>
-internal sealed class Workload(TimeBankClient client, CallKeys keys, IReadOnlyList<string> volunteers)
+internal sealed class Workload(TimeBankClient client, CallKeys keys, IReadOnlyList<string> volunteers, Venues venues)
 {
     private const int MaxDepositMinutes = 120;
+    private const int MaxDonation = 10_000;
 
     public Task<Outcome> RunAsync(Operation operation, Random random) => operation switch
     {
@@ -80,6 +82,9 @@ internal sealed class Workload(TimeBankClient client, CallKeys keys, IReadOnlyLi
         Operation.Balance => BalanceAsync(random),
         Operation.Transfer => TransferAsync(random),
         Operation.Hold => HoldAndPostAsync(random),
+        Operation.Redeem => RedeemAsync(random),
+        Operation.Donate => DonateAsync(random),
+        Operation.Vote => ProposeAndApproveAsync(random),
     };
 
     /// <summary>A new id per mutation: every one is a real durable write, never a replay of an earlier answer.</summary>
@@ -133,6 +138,48 @@ internal sealed class Workload(TimeBankClient client, CallKeys keys, IReadOnlyLi
         return post is null
             ? Outcome.Of(postFailure!, holdRetries + postRetries)
             : Outcome.Ok(holdRetries + postRetries) with { PointsPosted = post.PointsPosted };
+    }
+
+    private async Task<Outcome> RedeemAsync(Random random)
+    {
+        var store = venues.Stores[random.Next(venues.Stores.Count)];
+        var request = new RedeemRequest { RequestId = NewRequestId(), StoreId = store.StoreId, VolunteerId = PickVolunteer(random), TotalPoints = Setup.BasketItems.Count };
+        request.Lines.AddRange(Setup.BasketItems.Select(item => new BasketLine { ItemId = item, Quantity = 1 }));
+        var (response, failure, retries) = await Retrying.CallAsync(options => client.RedeemAsync(request, options), store.Terminal);
+        return response is null ? Outcome.Of(failure!, retries) : Outcome.Ok(retries) with { PointsPosted = response.Receipt.PointsTaken };
+    }
+
+    private async Task<Outcome> DonateAsync(Random random)
+    {
+        var fund = venues.Funds[random.Next(venues.Funds.Count)];
+        var request = new DonateRequest
+        {
+            RequestId = NewRequestId(), FundId = fund.FundId, Donor = "Load donor", Amount = 1 + random.Next(MaxDonation), PaymentReference = "LG-" + Guid.NewGuid().ToString("N")[..16],
+        };
+        var (response, failure, retries) = await Retrying.CallAsync(options => client.DonateAsync(request, options), keys.CommunityAdmin);
+        return response is null ? Outcome.Of(failure!, retries) : Outcome.Ok(retries) with { MoneyDonated = request.Amount };
+    }
+
+    private async Task<Outcome> ProposeAndApproveAsync(Random random)
+    {
+        // A committee's decision as it happens: one member proposes, another approves, and the quorum (one)
+        // reserves the money in the same write as the vote.
+        var fund = venues.Funds[random.Next(venues.Funds.Count)];
+        var propose = new ProposeAllocationRequest
+        {
+            RequestId = NewRequestId(), FundId = fund.FundId, Recipient = "Load recipient", Amount = 1, Purpose = Setup.FundPurpose, Text = "Load generator allocation",
+        };
+        var (proposal, proposeFailure, proposeRetries) = await Retrying.CallAsync(options => client.ProposeAllocationAsync(propose, options), fund.Proposer);
+        if (proposal is null)
+        {
+            return Outcome.Of(proposeFailure!, proposeRetries);
+        }
+
+        var vote = new VoteRequest { RequestId = NewRequestId(), FundId = fund.FundId, ProposalId = proposal.ProposalId, Approve = true };
+        var (decided, voteFailure, voteRetries) = await Retrying.CallAsync(options => client.VoteAsync(vote, options), fund.Voter);
+        return decided is null
+            ? Outcome.Of(voteFailure!, proposeRetries + voteRetries)
+            : Outcome.Ok(proposeRetries + voteRetries) with { MoneyReserved = decided.ReservedFromEarmark + decided.ReservedFromGeneral };
     }
 
     private string PickVolunteer(Random random) => volunteers[random.Next(volunteers.Count)];

@@ -7,11 +7,12 @@ namespace TimeBank.Server.Tests;
 
 /// <summary>
 /// The load generator (benchmarks/TimeBank.LoadGen), run in-process for two seconds against the real server
-/// on SQLite: every operation of the mix succeeds, the report has its fields, and the books add up.
+/// on SQLite: every operation of the mix succeeds (deposits, reads, transfers, holds, sales at stores, donations
+/// and committee votes), the report has its fields, and the books add up.
 /// </summary>
 public sealed class LoadGenTests
 {
-    private static readonly string[] Operations = ["deposit", "balance", "transfer", "hold"];
+    private static readonly string[] Operations = ["deposit", "balance", "transfer", "hold", "redeem", "donate", "vote"];
     private static readonly string[] StatsFields = ["count", "ops_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms", "retries", "errors", "status_codes"];
 
     [Fact]
@@ -26,7 +27,7 @@ public sealed class LoadGenTests
             [
                 "--address", running.Address.ToString(), "--admin-key", RunningServer.AdminKey,
                 "--connections", "2", "--in-flight", "4", "--volunteers", "20", "--seconds", "2", "--warmup", "0.5",
-                "--mix", "deposit=50,balance=20,transfer=20,hold=10", "--seed", "7", "--json", jsonPath,
+                "--mix", "deposit=30,balance=15,transfer=15,hold=10,redeem=10,donate=10,vote=10", "--stores", "2", "--funds", "2", "--seed", "7", "--json", jsonPath,
             ],
             new LoadGenConsole(output, false, errors, false),
             TestContext.Current.CancellationToken);
@@ -61,6 +62,10 @@ public sealed class LoadGenTests
         Assert.Equal(check.GetProperty("points_expected").GetInt64(), check.GetProperty("points_read_back").GetInt64());
         Assert.True(check.GetProperty("minutes_deposited").GetInt64() > 0);
         Assert.True(check.GetProperty("points_posted").GetInt64() > 0);
+        Assert.True(check.GetProperty("money_donated").GetInt64() > 0);
+        Assert.Equal(check.GetProperty("money_donated_before").GetInt64() + check.GetProperty("money_donated").GetInt64(), check.GetProperty("money_donated_read_back").GetInt64());
+        Assert.True(check.GetProperty("money_reserved").GetInt64() > 0);
+        Assert.Equal(check.GetProperty("money_reserved_before").GetInt64() + check.GetProperty("money_reserved").GetInt64(), check.GetProperty("money_reserved_read_back").GetInt64());
     }
 
     [Fact]
@@ -120,7 +125,7 @@ public sealed class LoadGenTests
     public static readonly TheoryData<string[], string> BadOptions = new()
     {
         { ["--connections", "0"], "--connections" },
-        { ["--mix", "redeem=5"], "redeem" },
+        { ["--mix", "lend=5"], "lend" },
         { ["--mix", "deposit=0"], "no operation" },
         { ["--seconds"], "--seconds needs a value" },
         { ["--volunteers", "1", "--mix", "transfer"], "two volunteers" },

@@ -7,7 +7,9 @@ public static class Program
     /// <summary>
     /// <c>--memory</c> measures bytes retained per idle activation (BenchmarkDotNet measures allocations, not
     /// retention); <c>--durable</c> is the load generator for durable deposits (see DurableDeposits);
-    /// <c>--attendance</c> times a durable confirmation of 500 attendees (see AttendanceConfirmation); anything
+    /// <c>--attendance</c> times a durable confirmation of 500 attendees (see AttendanceConfirmation);
+    /// <c>--raw-ceiling</c> the databases' batched-insert ceiling for deposit-shaped rows (see RawCeiling);
+    /// <c>--bare-endpoint</c> serves one fixed gRPC answer on Kestrel h2c, the gateway's ceiling (see BareEndpoint); anything
     /// else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -15,6 +17,16 @@ public static class Program
         if (args.Contains("--durable", StringComparer.Ordinal))
         {
             return await DurableDeposits.RunAsync(args, Console.Out);
+        }
+
+        if (args.Contains("--raw-ceiling", StringComparer.Ordinal))
+        {
+            return await RawCeiling.RunAsync(args, Console.Out);
+        }
+
+        if (args.Contains("--bare-endpoint", StringComparer.Ordinal))
+        {
+            return await BareEndpoint.RunAsync(args, Console.Out);
         }
 
         if (args.Contains("--attendance", StringComparer.Ordinal))

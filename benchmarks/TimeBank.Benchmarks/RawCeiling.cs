@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TimeBank.Benchmarks;
+
+/// <summary>
+/// The raw batched-insert ceiling of each database for rows of a deposit's shape: what TimeBank writes for one
+/// durable deposit — the volunteer's state row updated, two journal rows, one request record — written by a
+/// tiny program straight into the same tables (created by the storage's own migrations), many deposits per
+/// transaction, durable settings kept (SQLite WAL with synchronous=FULL; PostgreSQL synchronous_commit=on).
+/// No grains, no ledger, no gRPC: the most the database takes here, for the ratio "TimeBank / ceiling".
+/// </summary>
+/// <remarks><c>--raw-ceiling [--providers sqlite,postgres] [--seconds 8] [--batch 256] [--postgres CS]</c>; prints deposits/s per provider.</remarks>
+internal static class RawCeiling
+{
+    private const int Volunteers = 1_000;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var seconds = int.Parse(Option(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
+        var batch = int.Parse(Option(args, "--batch") ?? "256", CultureInfo.InvariantCulture);
+        var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("TIMEBANK_TEST_POSTGRES");
+        foreach (var provider in (Option(args, "--providers") ?? "sqlite,postgres").Split(','))
+        {
+            if (provider == "postgres" && string.IsNullOrEmpty(postgres))
+            {
+                output.WriteLine("postgres: skipped (no --postgres and no TIMEBANK_TEST_POSTGRES)");
+                continue;
+            }
+
+            var (deposits, elapsed) = provider switch
+            {
+                "sqlite" => await SqliteAsync(batch, seconds),
+                "postgres" => await PostgresAsync(postgres!, batch, seconds),
+                _ => throw new ArgumentException($"--providers takes sqlite and postgres; got '{provider}'."),
+            };
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"raw ceiling, {provider}: {deposits} deposits ({deposits * 4} rows) in {elapsed.TotalSeconds:F1} s = {deposits / elapsed.TotalSeconds:F0} deposits/s, {batch} a transaction"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>What one deposit writes, with values of the real rows' sizes.</summary>
+    private sealed record Deposit(string GrainId, long Version, byte[] Payload, long Sequence, string RequestId, byte[] Hash, byte[] Chain1, byte[] Chain2, byte[] Result);
+
+    private static Deposit[] NextBatch(int size, long[] versions, Random random)
+    {
+        var deposits = new Deposit[size];
+        for (var i = 0; i < size; i++)
+        {
+            var v = random.Next(Volunteers);
+            var version = versions[v]++;
+            // A volunteer's state and a deposit's answer as the grains serialize them (the same JSON, about the same sizes).
+            var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                displayName = $"Volunteer {v}", communityId = "riverside", registeredAt = "2026-12-07T10:00:00+00:00",
+                hours = new { debitsPosted = 0, creditsPosted = version * 30, debitsPending = 0, creditsPending = 0 },
+                points = new { debitsPosted = 0, creditsPosted = version * 5, debitsPending = 0, creditsPending = 0 },
+                journalSequence = version * 2, journalHash = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                pending = new { }, outgoing = new { }, reversals = new { },
+            });
+            var result = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                requestId = Guid.NewGuid().ToString(), minutesCredited = 30, pointsAwarded = 5, recordedAt = "2026-12-07T10:00:00+00:00",
+                balances = new { hoursMinutes = version * 30, hoursAvailableMinutes = version * 30, points = version * 5, pointsAvailable = version * 5 },
+                hoursTransferId = $"volunteer/v{v}#{(version * 2) - 1}", pointsTransferId = $"volunteer/v{v}#{version * 2}",
+            });
+            deposits[i] = new Deposit($"volunteer/v{v}", version, payload, (version - 1) * 2 + 1, Guid.NewGuid().ToString(),
+                RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), result);
+        }
+
+        return deposits;
+    }
+
+    private static async Task<(long Deposits, TimeSpan Elapsed)> SqliteAsync(int batch, int seconds)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "timebank-ceiling", Guid.NewGuid().ToString("N"), "timebank.db");
+        await using (var storage = await Storage.Sqlite.SqliteGrainStorage.OpenAsync(new Storage.Sqlite.SqliteStorageOptions { DatabasePath = path }))
+        {
+            // The migrations lay out the tables exactly as TimeBank writes them.
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+            await pragma.ExecuteNonQueryAsync();
+        }
+
+        var versions = Enumerable.Repeat(1L, Volunteers).ToArray();
+        await using (var seed = connection.BeginTransaction())
+        {
+            for (var v = 0; v < Volunteers; v++)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = seed;
+                insert.CommandText = "INSERT INTO grain_state (grain_id, version, payload, updated_at) VALUES ($id, 1, $p, $now)";
+                insert.Parameters.AddWithValue("$id", $"volunteer/v{v}");
+                insert.Parameters.AddWithValue("$p", "{}"u8.ToArray());
+                insert.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O"));
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await seed.CommitAsync();
+        }
+
+        await using var state = connection.CreateCommand();
+        state.CommandText = "UPDATE grain_state SET version = version + 1, payload = $payload, updated_at = $now WHERE grain_id = $id AND version = $expected";
+        var (sPayload, sNow, sId, sExpected) = (state.Parameters.Add("$payload", SqliteType.Blob), state.Parameters.Add("$now", SqliteType.Text),
+            state.Parameters.Add("$id", SqliteType.Text), state.Parameters.Add("$expected", SqliteType.Integer));
+        await using var journal = connection.CreateCommand();
+        journal.CommandText = """
+            INSERT INTO journal (sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at,
+                request_hash, actor_key_id, kind, pending_id, timeout_at, category, memo, policy_version, chain_hash, grain_id)
+            VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, 1, 'park', $after, $at, $hash, 'loadgen', 1, '', NULL, '', '', 1, $chain, $id)
+            """;
+        var j = new[] { "$seq", "$req", "$leg", "$ledger", "$debit", "$credit", "$amount", "$after", "$at", "$hash", "$chain", "$id" }
+            .ToDictionary(n => n, n => journal.Parameters.Add(n, SqliteType.Text), StringComparer.Ordinal);
+        await using var request = connection.CreateCommand();
+        request.CommandText = "INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at) VALUES ('loadgen', $req, 'DepositHours', $id, $fp, $result, $at)";
+        var r = new[] { "$req", "$id", "$fp", "$result", "$at" }.ToDictionary(n => n, n => request.Parameters.Add(n, SqliteType.Text), StringComparer.Ordinal);
+
+        // Only the database's part is timed: the rows are made before each transaction.
+        var random = new Random(1);
+        var busy = TimeSpan.Zero;
+        long written = 0;
+        while (busy < TimeSpan.FromSeconds(seconds))
+        {
+            var deposits = NextBatch(batch, versions, random);
+            var now = DateTimeOffset.UtcNow.ToString("O");
+            var started = Stopwatch.GetTimestamp();
+            await using var transaction = connection.BeginTransaction();
+            (state.Transaction, journal.Transaction, request.Transaction) = (transaction, transaction, transaction);
+            foreach (var d in deposits)
+            {
+                (sPayload.Value, sNow.Value, sId.Value, sExpected.Value) = (d.Payload, now, d.GrainId, d.Version);
+                await state.ExecuteNonQueryAsync();
+                for (var leg = 0; leg < 2; leg++)
+                {
+                    j["$seq"].Value = d.Sequence + leg;
+                    j["$req"].Value = d.RequestId;
+                    j["$leg"].Value = leg;
+                    j["$ledger"].Value = leg + 1;
+                    j["$debit"].Value = leg == 0 ? "community/riverside/hours-issued" : "community/riverside/points-issued";
+                    j["$credit"].Value = leg == 0 ? $"{d.GrainId}/hours" : $"{d.GrainId}/points";
+                    j["$amount"].Value = leg == 0 ? 30 : 5;
+                    j["$after"].Value = d.Version * (leg == 0 ? 30 : 5);
+                    j["$at"].Value = now;
+                    j["$hash"].Value = d.Hash;
+                    j["$chain"].Value = leg == 0 ? d.Chain1 : d.Chain2;
+                    j["$id"].Value = d.GrainId;
+                    await journal.ExecuteNonQueryAsync();
+                }
+
+                (r["$req"].Value, r["$id"].Value, r["$fp"].Value, r["$result"].Value, r["$at"].Value) = (d.RequestId, d.GrainId, d.Hash, d.Result, now);
+                await request.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+            busy += Stopwatch.GetElapsedTime(started);
+            written += deposits.Length;
+        }
+
+        return (written, busy);
+    }
+
+    private static async Task<(long Deposits, TimeSpan Elapsed)> PostgresAsync(string connectionString, int batch, int seconds)
+    {
+        var schema = "ceiling_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE SCHEMA {schema}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var scoped = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
+        await using (var storage = await Storage.Postgres.PostgresGrainStorage.OpenAsync(new Storage.Postgres.PostgresStorageOptions { ConnectionString = scoped }))
+        {
+            // The migrations lay out the tables exactly as TimeBank writes them.
+        }
+
+        await using var connection = new NpgsqlConnection(scoped);
+        await connection.OpenAsync();
+        await using (var durable = new NpgsqlCommand("SET synchronous_commit = on", connection))
+        {
+            await durable.ExecuteNonQueryAsync();
+        }
+
+        var versions = Enumerable.Repeat(1L, Volunteers).ToArray();
+        await using (var seed = new NpgsqlCommand(
+            "INSERT INTO grain_state (grain_id, version, payload, updated_at) SELECT 'volunteer/v' || g, 1, '\\x7b7d'::bytea, now() FROM generate_series(0, $1 - 1) AS g", connection))
+        {
+            seed.Parameters.AddWithValue(Volunteers);
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        // Only the database's part is timed: the rows are made before each transaction.
+        var random = new Random(1);
+        var busy = TimeSpan.Zero;
+        long written = 0;
+        while (busy < TimeSpan.FromSeconds(seconds))
+        {
+            // One of each per volunteer per transaction, as a batch of distinct grains is (a grain writes once per batch).
+            var deposits = NextBatch(batch, versions, random).GroupBy(d => d.GrainId).Select(g => g.Last()).ToArray();
+            var now = DateTime.UtcNow;
+            var started = Stopwatch.GetTimestamp();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var state = new NpgsqlCommand(
+                "UPDATE grain_state AS s SET version = s.version + 1, payload = u.payload, updated_at = $3 FROM unnest($1::text[], $2::bytea[]) AS u(grain_id, payload) WHERE s.grain_id = u.grain_id",
+                connection, transaction))
+            {
+                state.Parameters.AddWithValue(deposits.Select(d => d.GrainId).ToArray());
+                state.Parameters.AddWithValue(deposits.Select(d => d.Payload).ToArray());
+                state.Parameters.AddWithValue(now);
+                await state.ExecuteNonQueryAsync();
+            }
+
+            await using (var copy = await connection.BeginBinaryImportAsync(
+                "COPY journal (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code, reference, balance_after, recorded_at, "
+                + "request_hash, actor_key_id, kind, pending_id, timeout_at, category, memo, policy_version, chain_hash) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var d in deposits)
+                {
+                    for (var leg = 0; leg < 2; leg++)
+                    {
+                        await copy.StartRowAsync();
+                        await copy.WriteAsync(d.GrainId, NpgsqlDbType.Text);
+                        await copy.WriteAsync(d.Sequence + leg, NpgsqlDbType.Bigint);
+                        await copy.WriteAsync(d.RequestId, NpgsqlDbType.Text);
+                        await copy.WriteAsync(leg, NpgsqlDbType.Integer);
+                        await copy.WriteAsync(leg + 1, NpgsqlDbType.Integer);
+                        await copy.WriteAsync(leg == 0 ? "community/riverside/hours-issued" : "community/riverside/points-issued", NpgsqlDbType.Text);
+                        await copy.WriteAsync(leg == 0 ? $"{d.GrainId}/hours" : $"{d.GrainId}/points", NpgsqlDbType.Text);
+                        await copy.WriteAsync(leg == 0 ? 30L : 5L, NpgsqlDbType.Bigint);
+                        await copy.WriteAsync(1, NpgsqlDbType.Integer);
+                        await copy.WriteAsync("park", NpgsqlDbType.Text);
+                        await copy.WriteAsync(d.Version * (leg == 0 ? 30L : 5L), NpgsqlDbType.Bigint);
+                        await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                        await copy.WriteAsync(d.Hash, NpgsqlDbType.Bytea);
+                        await copy.WriteAsync("loadgen", NpgsqlDbType.Text);
+                        await copy.WriteAsync(1, NpgsqlDbType.Integer);
+                        await copy.WriteAsync("", NpgsqlDbType.Text);
+                        await copy.WriteNullAsync();
+                        await copy.WriteAsync("", NpgsqlDbType.Text);
+                        await copy.WriteAsync("", NpgsqlDbType.Text);
+                        await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+                        await copy.WriteAsync(leg == 0 ? d.Chain1 : d.Chain2, NpgsqlDbType.Bytea);
+                    }
+                }
+
+                await copy.CompleteAsync();
+            }
+
+            await using (var requests = new NpgsqlCommand(
+                "INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at) "
+                + "SELECT 'loadgen', r, 'DepositHours', t, f, x, $5 FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[]) AS u(r, t, f, x)",
+                connection, transaction))
+            {
+                requests.Parameters.AddWithValue(deposits.Select(d => d.RequestId).ToArray());
+                requests.Parameters.AddWithValue(deposits.Select(d => d.GrainId).ToArray());
+                requests.Parameters.AddWithValue(deposits.Select(d => d.Hash).ToArray());
+                requests.Parameters.AddWithValue(deposits.Select(d => d.Result).ToArray());
+                requests.Parameters.AddWithValue(now);
+                await requests.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+            busy += Stopwatch.GetElapsedTime(started);
+            written += deposits.Length;
+        }
+
+        return (written, busy);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

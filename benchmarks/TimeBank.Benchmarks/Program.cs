@@ -9,7 +9,8 @@ public static class Program
     /// retention); <c>--durable</c> is the load generator for durable deposits (see DurableDeposits);
     /// <c>--attendance</c> times a durable confirmation of 500 attendees (see AttendanceConfirmation);
     /// <c>--raw-ceiling</c> the databases' batched-insert ceiling for deposit-shaped rows (see RawCeiling);
-    /// <c>--bare-endpoint</c> serves one fixed gRPC answer on Kestrel h2c, the gateway's ceiling (see BareEndpoint); anything
+    /// <c>--bare-endpoint</c> serves one fixed gRPC answer on Kestrel h2c, the gateway's ceiling (see BareEndpoint);
+    /// <c>--resident-volunteers</c> bytes per active volunteer with a million active (see ResidentVolunteers); anything
     /// else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -17,6 +18,11 @@ public static class Program
         if (args.Contains("--durable", StringComparer.Ordinal))
         {
             return await DurableDeposits.RunAsync(args, Console.Out);
+        }
+
+        if (args.Contains("--resident-volunteers", StringComparer.Ordinal))
+        {
+            return await ResidentVolunteers.RunAsync(args, Console.Out);
         }
 
         if (args.Contains("--raw-ceiling", StringComparer.Ordinal))

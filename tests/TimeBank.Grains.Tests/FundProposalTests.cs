@@ -388,4 +388,45 @@ public sealed class FundProposalTests
         Assert.Equal((10_000L, 0L), ((await test.BalancesAsync()).Available, (await test.BalancesAsync()).Reserved));
         await test.AssertBalancesEqualJournalAsync();
     }
+
+    [Fact]
+    public async Task A_retried_proposal_or_vote_gets_its_first_answer_and_a_reused_request_id_is_refused()
+    {
+        var (test, _) = await Funds.StartAsync("memory");
+        await using var _test = test;
+        await test.DonateAsync(10_000);
+        var propose = Funds.Proposal("ana", 1_000) with { Request = TestRequests.Key("propose-1") };
+        var first = (await test.Fund().ProposeAllocationAsync(propose)).Value!;
+        Assert.Equal("p1", (await test.Fund().ProposeAllocationAsync(propose)).Value!.ProposalId);
+        Assert.Equal(ErrorReasons.RequestIdReused, (await test.Fund().ProposeAllocationAsync(propose with { Amount = 1_001 })).Reason());
+
+        var vote = Funds.Ballot("bo", first.ProposalId) with { Request = TestRequests.Key("vote-1") };
+        Assert.Equal(ProposalStatus.Open, (await test.Fund().VoteAsync(vote)).Value!.Status);
+        await test.VoteAsync("cy", first.ProposalId);
+        var retried = (await test.Fund().VoteAsync(vote)).Value!; // after the proposal moved on: still the first answer
+        Assert.Equal((ProposalStatus.Open, 1), (retried.Status, retried.Votes.Count));
+        Assert.Equal(ErrorReasons.RequestIdReused, (await test.Fund().VoteAsync(vote with { Member = new CallerMember("cy") })).Reason());
+
+        var listed = (await test.Fund().ListProposalsAsync(new ListProposals())).Value!.Proposals;
+        Assert.Equal(("p1", ProposalStatus.Approved, 2), (Assert.Single(listed).ProposalId, listed[0].Status, listed[0].Votes.Count));
+        Assert.Equal(1_000, (await test.BalancesAsync()).Reserved);
+    }
+
+    [Fact]
+    public async Task A_member_taken_off_and_put_back_on_the_committee_counts_again_and_still_votes_once()
+    {
+        var (test, _) = await Funds.StartAsync("memory");
+        await using var _test = test;
+        await test.DonateAsync(10_000);
+        await test.ProposeAsync("ana", 1_000);
+        await test.VoteAsync("bo", "p1");
+
+        Assert.True((await test.Fund().UpdateCommitteeAsync(new UpdateCommittee(TestRequests.NewKey(), ["ana", "cy", "dee"], 2))).Succeeded);
+        Assert.False(Assert.Single((await test.ProposalAsync("p1")).Votes).Counted);
+        var back = (await test.Fund().UpdateCommitteeAsync(new UpdateCommittee(TestRequests.NewKey(), ["ana", "bo", "cy", "dee"], 2))).Value!;
+        Assert.Empty(back.Decided);
+        Assert.True(Assert.Single((await test.ProposalAsync("p1")).Votes).Counted);
+        Assert.Equal(ErrorReasons.VoteAlreadyCast, (await test.Fund().VoteAsync(Funds.Ballot("bo", "p1"))).Reason());
+        Assert.Equal(ProposalStatus.Approved, (await test.VoteAsync("dee", "p1")).Status);
+    }
 }

@@ -165,4 +165,17 @@ public sealed class PledgeTests
         Assert.Equal(ErrorReasons.PledgeCompleted, (await test.Fund().DonateAsync(Paying("li", 500))).Reason());
         Assert.Equal(1_500, (await test.BalancesAsync()).Donated);
     }
+
+    [Fact]
+    public async Task A_monthly_pledge_from_the_31st_falls_due_on_the_last_day_of_shorter_months_without_drifting()
+    {
+        var (test, clock) = await Funds.StartAsync("memory");
+        await using var _test = test;
+        Assert.True((await test.Fund().CreatePledgeAsync(new CreatePledge(TestRequests.NewKey(), "li", "Mrs Li", 500, PledgePeriod.Monthly, Month(2027, 1, 31)))).Succeeded);
+
+        AdvanceTo(clock, Month(2027, 5, 1));
+        var view = await PledgeAsync(test, "li");
+        Assert.Equal([Month(2027, 1, 31), Month(2027, 2, 28), Month(2027, 3, 31), Month(2027, 4, 30), Month(2027, 5, 31)], view.Dues.Select(d => d.DueAt));
+        Assert.Equal((0, 4), (view.Fulfilled, view.Overdue));
+    }
 }

@@ -207,8 +207,8 @@ public sealed class FundProposalTests
     public async Task A_proposal_whose_money_went_to_another_before_its_approval_is_rejected_for_insufficient_funds()
     {
         var (test, _) = await Funds.StartAsync("memory");
-        await test.DonateAsync(10_000);
         await using var _test = test;
+        await test.DonateAsync(10_000);
         await test.ProposeAsync("ana", 8_000);
         await test.ProposeAsync("bo", 5_000); // each fits what is there now
 

@@ -88,6 +88,12 @@ public sealed partial class FundGrain
                 }
             }
 
+            if (State.Donated.Values.Sum() > long.MaxValue - c.Amount)
+            {
+                // Each account checks its own totals; the fund's totals over all of them must fit too.
+                return Failure.Of(ErrorReasons.AmountOverflow, ("account", $"fund/{FundId}"), ("amount", c.Amount));
+            }
+
             var id = changes.NextTransferId;
             var into = c.Earmark.Length > 0 ? AccountNames.FundEarmark(FundId, c.Earmark) : AccountNames.FundGeneral(FundId);
             var donation = new Move(LedgerKind.Money, AccountNames.FundDonors(FundId), into, c.Amount, TransferCode.Donation, c.PaymentReference,

@@ -192,7 +192,7 @@ public sealed partial class FundGrain(PolicyCache policies) : TimeBankGrain<Fund
     }
 
     private int Progress()
-        => State.Kind == FundKind.Crowdfund && State.Target > 0 ? (int)Math.Min(int.MaxValue, State.Donated.Values.Sum() * 100 / State.Target) : 0;
+        => State.Kind == FundKind.Crowdfund && State.Target > 0 ? (int)Int128.Min(int.MaxValue, (Int128)State.Donated.Values.Sum() * 100 / State.Target) : 0;
 
     private FundProfile Profile() => new(
         FundId, State.CommunityId, State.Kind, State.Name, State.Currency, State.Purposes.ToArray(), State.Members.ToArray(), State.Quorum, State.ProposalLifetime,

@@ -3,6 +3,7 @@ using System.Globalization;
 using Npgsql;
 using TimeBank.Grains;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Funds;
 using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Ledger;
@@ -24,6 +25,9 @@ namespace TimeBank.Benchmarks;
 /// three durable writes and two request-id reads per transfer, across two grains. <c>--operations redemptions</c>
 /// sells three-item baskets (one point each) at <c>--stores</c> charity stores (default 16) to random volunteers
 /// seeded with points: five durable writes across the store, the volunteer and the day's receipt book.
+/// <c>--operations donations</c> donates 1-1,000 to random funds among <c>--funds</c> (default 16), each a new
+/// request id and payment reference: one durable write on the fund; the funds' donated totals must equal what was
+/// acknowledged.
 /// </summary>
 /// <remarks>Not BenchmarkDotNet: a throughput figure over seconds of real I/O, not a nanosecond-scale loop.</remarks>
 internal static class DurableDeposits
@@ -37,13 +41,14 @@ internal static class DurableDeposits
         var providers = (StringOption(args, "--providers") ?? "sqlite,postgres").Split(',');
         var window = TimeSpan.FromMilliseconds(IntOption(args, "--window-ms", 0));
         var operations = (StringOption(args, "--operations") ?? "deposits").Split(',');
-        if (operations.Except(["deposits", "transfers", "redemptions"]).FirstOrDefault() is { } unknown)
+        if (operations.Except(["deposits", "transfers", "redemptions", "donations"]).FirstOrDefault() is { } unknown)
         {
-            output.WriteLine($"--operations takes deposits, transfers, redemptions or several (comma-separated); got '{unknown}'.");
+            output.WriteLine($"--operations takes deposits, transfers, redemptions, donations or several (comma-separated); got '{unknown}'.");
             return 2;
         }
 
         s_stores = IntOption(args, "--stores", 16);
+        s_funds = IntOption(args, "--funds", 16);
 
         output.WriteLine($"durable deposits: {callers} callers, {volunteers} volunteers, {seconds} s per run, batch window {window.TotalMilliseconds} ms, {Environment.ProcessorCount} cores");
         foreach (var provider in providers)
@@ -117,6 +122,20 @@ internal static class DurableDeposits
 
             operation = (h, random, request) => RedeemAsync(h, random, request, volunteers);
         }
+        else if (operationName == "donations")
+        {
+            for (var f = 0; f < s_funds; f++)
+            {
+                var created = await host.GetGrain<IFundGrain>($"f{f}").CreateFundAsync(new CreateFund(
+                    new RequestKey(CallerKeyId, $"fund-{f}"), "riverside", FundKind.Community, $"Fund {f}", "", ["food", "rent"], ["m1", "m2", "m3"], Quorum: 2));
+                if (!created.Succeeded)
+                {
+                    throw new InvalidOperationException($"Fund not created: {created.Failure}");
+                }
+            }
+
+            operation = DonateAsync;
+        }
         else if (operationName == "transfers")
         {
             // A day of hours each to give away, one minute at a time between random pairs.
@@ -141,15 +160,32 @@ internal static class DurableDeposits
         var elapsed = clock.Elapsed;
 
         // The figure counts only what was durably acknowledged; prove the books agree before reporting it.
-        long held = 0;
-        for (var v = 0; v < volunteers; v++)
+        if (operationName == "donations")
         {
-            held += (await host.GetGrain<IVolunteerGrain>($"v{v}").GetBalanceAsync()).Value!.HoursMinutes;
-        }
+            // The operation answers the amount donated: the funds must hold what was acknowledged, no more, no less.
+            long donated = 0;
+            for (var f = 0; f < s_funds; f++)
+            {
+                donated += (await host.GetGrain<IFundGrain>($"f{f}").GetFundAsync()).Value!.Balances.Donated;
+            }
 
-        if (held != seeded + warm.Minutes + run.Minutes)
+            if (donated != warm.Minutes + run.Minutes)
+            {
+                throw new InvalidOperationException($"The funds hold {donated} donated but {warm.Minutes + run.Minutes} were acknowledged.");
+            }
+        }
+        else
         {
-            throw new InvalidOperationException($"Balances hold {held} minutes but {seeded + warm.Minutes + run.Minutes} were acknowledged.");
+            long held = 0;
+            for (var v = 0; v < volunteers; v++)
+            {
+                held += (await host.GetGrain<IVolunteerGrain>($"v{v}").GetBalanceAsync()).Value!.HoursMinutes;
+            }
+
+            if (held != seeded + warm.Minutes + run.Minutes)
+            {
+                throw new InvalidOperationException($"Balances hold {held} minutes but {seeded + warm.Minutes + run.Minutes} were acknowledged.");
+            }
         }
 
         if (operationName == "redemptions")
@@ -233,6 +269,17 @@ internal static class DurableDeposits
 
             Interlocked.Increment(ref s_abortedAnswers);
         }
+    }
+
+    private static int s_funds = 16;
+
+    /// <summary>A donation of 1-1,000 (earmarked to food half the time) to a random fund, with a fresh request id and payment reference: one durable write.</summary>
+    private static async Task<long> DonateAsync(GrainHost host, Random random, RequestKey request)
+    {
+        var amount = 1 + random.Next(1_000);
+        var command = new Donate(request, "Bench donor", amount, "", random.Next(2) == 0 ? "food" : "", request.RequestId);
+        var result = await host.GetGrain<IFundGrain>($"f{random.Next(s_funds)}").DonateAsync(command);
+        return result.Succeeded ? amount : throw new InvalidOperationException($"Donation refused: {result.Failure}");
     }
 
     /// <summary>ABORTED answers retried during the current run (a transfer meeting one the other way).</summary>

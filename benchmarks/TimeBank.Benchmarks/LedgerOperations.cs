@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using TimeBank.Grains;
 using TimeBank.Grains.Communities;
+using TimeBank.Grains.Funds;
 using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Runtime;
@@ -14,7 +15,11 @@ namespace TimeBank.Benchmarks;
 /// grains, the ledger core, the journal chain and the request records): a deposit on one active volunteer
 /// (the baseline), and a one-minute hour transfer between two active volunteers in different communities,
 /// which is three writes on two grains and two request-id lookups; and the sale of a three-item basket at a
-/// charity store: reserve, hold, post, receipt, end (five writes on three grains).
+/// charity store: reserve, hold, post, receipt, end (five writes on three grains). For a community fund: a
+/// donation (one write on the fund), and a committee's decision: a proposal, one approving vote that is a vote
+/// write only, and the approving vote that reaches the quorum (2 of 3) and reserves the money in the same write
+/// — three writes on the fund per op. So that a fund's state (its proposals) stays the size a real fund's is,
+/// every 64th decision opens a new fund (creation and a donation: two more writes, 1/32 of a write per op).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
@@ -25,6 +30,11 @@ public class LedgerOperations
     private IStoreGrain _store = null!;
     private readonly BasketLine[] _basket = [new("rice", 1), new("oil", 1), new("soap", 1)];
     private long _next;
+    private IFundGrain _donationFund = null!;
+    private IFundGrain _votingFund = null!;
+    private int _fundNumber;
+    private int _proposalsInFund;
+    private const int ProposalsPerFund = 64;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -54,6 +64,9 @@ public class LedgerOperations
             await _store.UpsertItemAsync(new UpsertItem(Key(), line.ItemId, line.ItemId, 1, Active: true));
             await _store.RestockAsync(new Restock(Key(), line.ItemId, StoreGrain.MaxStockUnits, StockSource.Donated, "Golden Grain Co."));
         }
+
+        _donationFund = await OpenFundAsync();
+        _votingFund = await OpenFundAsync();
     }
 
     [GlobalCleanup]
@@ -70,6 +83,35 @@ public class LedgerOperations
     [Benchmark]
     public async Task<long> Redemption_of_a_three_item_basket()
         => (await _store.RedeemAsync(new Redeem(Key(), "ana", _basket, TotalPoints: 3))).Value!.PointsLeft;
+
+    [Benchmark]
+    public async Task<long> Donation()
+        => (await _donationFund.DonateAsync(new Donate(Key(), "A neighbour", 25, "", "food", "bank-ref"))).Value!.Balances.Donated;
+
+    /// <summary>Propose, one approval (a vote write), the approval that reaches the quorum and reserves: three writes.</summary>
+    [Benchmark]
+    public async Task<long> Vote_that_decides_an_allocation()
+    {
+        if (++_proposalsInFund > ProposalsPerFund)
+        {
+            _votingFund = await OpenFundAsync();
+            _proposalsInFund = 1;
+        }
+
+        var proposal = (await _votingFund.ProposeAllocationAsync(new ProposeAllocation(Key(), new CallerMember("m1"), "Soup kitchen", 10, "food", "A week of soup"))).Value!;
+        await _votingFund.VoteAsync(new Vote(Key(), new CallerMember("m2"), proposal.ProposalId, Approve: true));
+        var decided = (await _votingFund.VoteAsync(new Vote(Key(), new CallerMember("m3"), proposal.ProposalId, Approve: true))).Value!;
+        return decided.Status == ProposalStatus.Approved ? decided.ReservedFromEarmark : throw new InvalidOperationException($"Not approved: {decided}");
+    }
+
+    /// <summary>A community fund for food with a committee of three, a quorum of two, and money for every proposal it will hold.</summary>
+    private async Task<IFundGrain> OpenFundAsync()
+    {
+        var fund = _host.GetGrain<IFundGrain>($"fund-{++_fundNumber}");
+        await fund.CreateFundAsync(new CreateFund(Key(), "riverside", FundKind.Community, "Riverside fund", "", ["food"], ["m1", "m2", "m3"], Quorum: 2));
+        await fund.DonateAsync(new Donate(Key(), "Golden Grain Co.", 1_000_000, "", "food", "seed"));
+        return fund;
+    }
 
     private RequestKey Key() => new("bench", $"r{Interlocked.Increment(ref _next)}");
 }

@@ -17,7 +17,6 @@ command -v h2load >/dev/null || { echo "compare.sh needs h2load: apt-get install
 
 source scripts/throwaway-postgres.sh
 start_throwaway_postgres
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 work=$(mktemp -d)
 server_pid=""
 bare_pid=""
@@ -41,21 +40,10 @@ declare -A result
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 1. pgbench
-psql -q -v ON_ERROR_STOP=1 <<'SQL'
-CREATE TABLE bench_balance (id integer PRIMARY KEY, minutes bigint NOT NULL, version bigint NOT NULL);
-INSERT INTO bench_balance SELECT g, 0, 0 FROM generate_series(1, 1000) AS g;
-CREATE TABLE bench_journal (id bigserial PRIMARY KEY, volunteer integer NOT NULL, minutes bigint NOT NULL, at timestamptz NOT NULL);
-SQL
-cat > "$work/deposit.sql" <<'SQL'
-\set v random(1, 1000)
-\set m random(1, 120)
-BEGIN;
-UPDATE bench_balance SET minutes = minutes + :m, version = version + 1 WHERE id = :v;
-INSERT INTO bench_journal (volunteer, minutes, at) VALUES (:v, :m, now());
-COMMIT;
-SQL
+source benchmarks/pgbench-deposit.sh
+pgbench_deposit_setup "$work"
 for clients in 1 8 64; do
-  result[pgbench_$clients]=$("$pgbin/pgbench" -n -c "$clients" -j 2 -T "$seconds" -f "$work/deposit.sql" 2>/dev/null | awk '/^tps/ {print int($3)}')
+  result[pgbench_$clients]=$(pgbench_deposit "$seconds" "$clients")
   echo "pgbench $clients clients: ${result[pgbench_$clients]}/s" >&2
 done
 

@@ -12,28 +12,16 @@ seconds=${1:-10}
 callers=${2:-64}
 source scripts/throwaway-postgres.sh
 start_throwaway_postgres
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"; stop_throwaway_postgres' EXIT
-psql -q -v ON_ERROR_STOP=1 <<'SQL'
-CREATE TABLE bench_balance (id integer PRIMARY KEY, minutes bigint NOT NULL, version bigint NOT NULL);
-INSERT INTO bench_balance SELECT g, 0, 0 FROM generate_series(1, 1000) AS g;
-CREATE TABLE bench_journal (id bigserial PRIMARY KEY, volunteer integer NOT NULL, minutes bigint NOT NULL, at timestamptz NOT NULL);
-SQL
-cat > "$work/deposit.sql" <<'SQL'
-\set v random(1, 1000)
-\set m random(1, 120)
-BEGIN;
-UPDATE bench_balance SET minutes = minutes + :m, version = version + 1 WHERE id = :v;
-INSERT INTO bench_journal (volunteer, minutes, at) VALUES (:v, :m, now());
-COMMIT;
-SQL
+source benchmarks/pgbench-deposit.sh
+pgbench_deposit_setup "$work"
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A pgbench_tps
 for clients in 1 8 "$callers"; do
-  tps=$("$pgbin/pgbench" -n -c "$clients" -j 2 -T "$seconds" -f "$work/deposit.sql" 2>/dev/null | awk '/^tps/ {print int($3)}')
+  tps=$(pgbench_deposit "$seconds" "$clients")
   pgbench_tps[$clients]=$tps
   echo "pgbench, one transaction per deposit, $clients clients: $tps deposits/s"
 done

@@ -215,7 +215,7 @@ public sealed partial class FundGrain
                 var pending = State.Pending[holdId];
                 var end = new Move(LedgerKind.Money, pending.DebitAccount, pending.CreditAccount, amount, payOut ? TransferCode.Payout : TransferCode.Allocation,
                     ProposalId(number), Category: proposal.Purpose, Memo: note, Kind: payOut ? TransferKind.PostPending : TransferKind.VoidPending, PendingId: holdId);
-                Require(changes.Apply(book, end), end);
+                LedgerFailures.Require(changes.Apply(book, end), end);
             }
 
             if (payOut)
@@ -289,7 +289,7 @@ public sealed partial class FundGrain
             var id = changes.NextTransferId;
             var hold = new Move(LedgerKind.Money, account, AccountNames.FundPayees(FundId), amount, TransferCode.Allocation, ProposalId(number),
                 Category: proposal.Purpose, Memo: proposal.Recipient, Kind: TransferKind.Pending, Timeout: changes.Now + ReservationLifetime);
-            Require(changes.Apply(book, hold), hold);
+            LedgerFailures.Require(changes.Apply(book, hold), hold);
             if (isEarmark)
             {
                 (proposal.EarmarkHoldId, proposal.ReservedFromEarmark) = (id, amount);
@@ -401,11 +401,4 @@ public sealed partial class FundGrain
         return ParseProposalId(proposalId) is null ? Failure.Of(ErrorReasons.InvalidProposalId, ("value", proposalId)) : null;
     }
 
-    private static void Require(TransferResult result, Move move)
-    {
-        if (result != TransferResult.Ok)
-        {
-            throw new InvalidOperationException($"The ledger refused {move.Kind} of {move.Amount} from {move.DebitAccount}: {result}; the fund's own checks should have ruled this out.");
-        }
-    }
 }

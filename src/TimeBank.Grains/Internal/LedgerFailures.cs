@@ -34,4 +34,16 @@ internal static class LedgerFailures
             _ => throw new InvalidOperationException($"The ledger refused {move.Code} of {move.Amount} from {move.DebitAccount} to {move.CreditAccount}: {result}; the grain should have ruled this out."),
         };
     }
+
+    /// <summary>
+    /// For a transfer the grain's own state has already made certain (posting or voiding its own hold, a
+    /// reservation checked just before): a refusal there is a bug, thrown as one.
+    /// </summary>
+    public static void Require(TransferResult result, Move move)
+    {
+        if (result != TransferResult.Ok)
+        {
+            throw new InvalidOperationException($"The ledger refused {move.Kind} of {move.Amount} from {move.DebitAccount} to {move.CreditAccount} ({move.PendingId}): {result}; the grain's own state should have ruled this out.");
+        }
+    }
 }

@@ -196,7 +196,7 @@ public sealed partial class VolunteerGrain
                     var credit = new Move(LedgerKind.Hours, AccountNames.HoursInTransit, AccountNames.VolunteerHours(VolunteerId), current.Amount,
                         TransferCode.Reversal, s.TransferId, Memo: current.Memo);
                     current.ReversalId = changes.NextTransferId;
-                    Require(changes.Apply(Book(hoursLimit: null), credit), credit);
+                    LedgerFailures.Require(changes.Apply(Book(hoursLimit: null), credit), credit);
                     current.Status = OutgoingTransferStatus.Completed;
                     current.Balances = Balances();
                 }

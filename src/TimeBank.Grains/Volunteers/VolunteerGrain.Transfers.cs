@@ -238,7 +238,7 @@ public sealed partial class VolunteerGrain
         {
             var release = new Move(LedgerKind.Hours, pending.DebitAccount, pending.CreditAccount, pending.Amount, transfer.Code, transfer.ToVolunteerId,
                 Memo: transfer.Memo, Kind: TransferKind.VoidPending, PendingId: pending.Id);
-            Require(changes.Apply(book, release), release);
+            LedgerFailures.Require(changes.Apply(book, release), release);
             transfer.Status = OutgoingTransferStatus.Refused;
             transfer.RefusalCode = settle.RefusalCode;
             transfer.RefusalFacts = refusal?.Facts.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal) ?? [];
@@ -262,9 +262,9 @@ public sealed partial class VolunteerGrain
             // The recipient has the hours, so the payer must give them: release the lapsed hold and post the same
             // amount at once (the hold kept it reserved until now, so this stays within the limit).
             var release = post with { Kind = TransferKind.VoidPending };
-            Require(changes.Apply(book, release), release);
+            LedgerFailures.Require(changes.Apply(book, release), release);
             post = post with { Kind = TransferKind.Posted, PendingId = null };
-            Require(changes.Apply(book, post), post);
+            LedgerFailures.Require(changes.Apply(book, post), post);
         }
     }
 
@@ -277,14 +277,6 @@ public sealed partial class VolunteerGrain
 
         var reason = ErrorReasons.All.FirstOrDefault(r => r.Code == outcome.RefusalCode) ?? ErrorReasons.RecipientNotFound;
         return Failure.Of(reason, outcome.RefusalFacts.Select(f => (f.Key, (object?)f.Value)).ToArray());
-    }
-
-    private static void Require(TransferResult result, Move move)
-    {
-        if (result != TransferResult.Ok)
-        {
-            throw new InvalidOperationException($"The ledger refused {move.Kind} {move.PendingId} on {move.DebitAccount}: {result}; the transfer's own hold should allow it.");
-        }
     }
 
     private Failure? Validate(TransferHours command)

@@ -10,7 +10,8 @@ public static class Program
     /// <c>--attendance</c> times a durable confirmation of 500 attendees (see AttendanceConfirmation);
     /// <c>--raw-ceiling</c> the databases' batched-insert ceiling for deposit-shaped rows (see RawCeiling);
     /// <c>--bare-endpoint</c> serves one fixed gRPC answer on Kestrel h2c, the gateway's ceiling (see BareEndpoint);
-    /// <c>--resident-volunteers</c> bytes per active volunteer with a million active (see ResidentVolunteers); anything
+    /// <c>--resident-volunteers</c> bytes per active volunteer with a million active (see ResidentVolunteers);
+    /// <c>--start-time</c> the server's start to SERVING on a filled PostgreSQL (see StartTime); anything
     /// else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -18,6 +19,11 @@ public static class Program
         if (args.Contains("--durable", StringComparer.Ordinal))
         {
             return await DurableDeposits.RunAsync(args, Console.Out);
+        }
+
+        if (args.Contains("--start-time", StringComparer.Ordinal))
+        {
+            return await StartTime.RunAsync(args, Console.Out);
         }
 
         if (args.Contains("--resident-volunteers", StringComparer.Ordinal))

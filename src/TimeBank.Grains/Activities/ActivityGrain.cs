@@ -35,15 +35,10 @@ public sealed partial class ActivityGrain(PolicyCache policies, TimeBankGrainOpt
             return invalid;
         }
 
-        var rules = await policies.GetAsync(GrainFactory, command.CommunityId);
+        var rules = await policies.GetForCategoryAsync(GrainFactory, command.CommunityId, command.Category);
         if (!rules.Succeeded)
         {
             return rules.Failure;
-        }
-
-        if (!rules.Value.HasCategory(command.Category))
-        {
-            return Failure.Of(ErrorReasons.UnknownCategory, ("value", command.Category));
         }
 
         if (command.MinutesPerVolunteer > rules.Value.Settings.MaxMinutesPerDeposit)

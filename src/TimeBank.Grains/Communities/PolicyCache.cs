@@ -28,6 +28,15 @@ public sealed class PolicyCache(TimeProvider clock)
         return Find(communityId) is { } cached ? cached : await grains.GetGrain<ICommunityGrain>(communityId).GetPolicyAsync();
     }
 
+    /// <summary><see cref="GetAsync"/>, refusing a category the community does not have (UNKNOWN_CATEGORY).</summary>
+    public async ValueTask<Result<PolicySnapshot>> GetForCategoryAsync(Runtime.IGrainFactory grains, string communityId, string category)
+    {
+        var rules = await GetAsync(grains, communityId);
+        return !rules.Succeeded || rules.Value.HasCategory(category)
+            ? rules
+            : Failure.Of(Contracts.V1.ErrorReasons.UnknownCategory, ("value", category));
+    }
+
     public void Publish(string communityId, PolicySnapshot policy) => _entries[communityId] = new Entry(policy, clock.GetTimestamp());
 
     private sealed record Entry(PolicySnapshot Policy, long PublishedAt);

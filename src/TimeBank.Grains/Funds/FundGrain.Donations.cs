@@ -88,7 +88,7 @@ public sealed partial class FundGrain
                 }
             }
 
-            if (State.Donated.Values.Sum() > long.MaxValue - c.Amount)
+            if (DonatedInAll() > long.MaxValue - c.Amount)
             {
                 // Each account checks its own totals; the fund's totals over all of them must fit too.
                 return Failure.Of(ErrorReasons.AmountOverflow, ("account", $"fund/{FundId}"), ("amount", c.Amount));
@@ -104,7 +104,6 @@ public sealed partial class FundGrain
                 return LedgerFailures.Of(refused, book, donation);
             }
 
-            State.Donated[c.Earmark] = checked(State.Donated.GetValueOrDefault(c.Earmark) + c.Amount);
             DateTimeOffset? fulfilled = null;
             if (pledge is not null)
             {

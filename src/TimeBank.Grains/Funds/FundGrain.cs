@@ -178,21 +178,27 @@ public sealed partial class FundGrain(PolicyCache policies) : TimeBankGrain<Fund
     {
         var earmarks = State.Purposes
             .Select(p => (Purpose: p, Account: Account(AccountNames.FundEarmark(FundId, p))))
-            .Select(e => new EarmarkBalance(e.Purpose, e.Account.AvailableCredit, e.Account.DebitsPending, State.Donated.GetValueOrDefault(e.Purpose)))
+            .Select(e => new EarmarkBalance(e.Purpose, e.Account.AvailableCredit, e.Account.DebitsPending, e.Account.CreditsPosted))
             .ToArray();
         var general = Account(AccountNames.FundGeneral(FundId));
         return new FundBalances(
             Available: general.AvailableCredit + earmarks.Sum(e => e.Available),
             Reserved: general.DebitsPending + earmarks.Sum(e => e.Reserved),
-            Donated: State.Donated.Values.Sum(),
+            Donated: DonatedInAll(),
             PaidOut: State.PaidOut,
             earmarks,
             general.AvailableCredit,
             general.DebitsPending);
     }
 
+    /// <summary>
+    /// Everything ever donated: only donations credit the fund's own accounts (reservations, payouts and
+    /// cancellations touch their debits), so it is the sum of their posted credits.
+    /// </summary>
+    private long DonatedInAll() => State.Accounts.Values.Sum(a => a.CreditsPosted);
+
     private int Progress()
-        => State.Kind == FundKind.Crowdfund && State.Target > 0 ? (int)Int128.Min(int.MaxValue, (Int128)State.Donated.Values.Sum() * 100 / State.Target) : 0;
+        => State.Kind == FundKind.Crowdfund && State.Target > 0 ? (int)Int128.Min(int.MaxValue, (Int128)DonatedInAll() * 100 / State.Target) : 0;
 
     private FundProfile Profile() => new(
         FundId, State.CommunityId, State.Kind, State.Name, State.Currency, State.Purposes.ToArray(), State.Members.ToArray(), State.Quorum, State.ProposalLifetime,

@@ -38,9 +38,6 @@ public sealed class FundState : IJournaledState
     /// <summary>Reservations of approved allocations (pending transfers), by id, with how each ended.</summary>
     public Dictionary<string, PendingTransfer> Pending { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Everything donated, by earmark ("" for money not earmarked).</summary>
-    public Dictionary<string, long> Donated { get; set; } = new(StringComparer.Ordinal);
-
     public long PaidOut { get; set; }
 
     public long LastProposalNumber { get; set; }

@@ -31,15 +31,10 @@ public sealed class WishGrain(PolicyCache policies, TimeBankGrainOptions options
             return invalid;
         }
 
-        var rules = await policies.GetAsync(GrainFactory, command.CommunityId);
+        var rules = await policies.GetForCategoryAsync(GrainFactory, command.CommunityId, command.Category);
         if (!rules.Succeeded)
         {
             return rules.Failure;
-        }
-
-        if (!rules.Value.HasCategory(command.Category))
-        {
-            return Failure.Of(ErrorReasons.UnknownCategory, ("value", command.Category));
         }
 
         if (command.Minutes > rules.Value.Settings.MaxMinutesPerDeposit)

@@ -523,6 +523,22 @@ public static class ErrorReasons
     public static readonly ErrorReason RoleNotGrantable = new(
         "ROLE_NOT_GRANTABLE", StatusCode.PermissionDenied, "A {role} key may not create or revoke {granted} keys.");
 
+    // Reports.
+    public static readonly ErrorReason InvalidFromMonth = new(
+        "INVALID_FROM_MONTH", StatusCode.InvalidArgument, "from_month '{value}' is not a month: YYYY-MM (e.g. 2026-01), or empty for the first.", "from_month");
+
+    public static readonly ErrorReason InvalidToMonth = new(
+        "INVALID_TO_MONTH", StatusCode.InvalidArgument, "to_month '{value}' is not a month: YYYY-MM (e.g. 2026-12), or empty for the last.", "to_month");
+
+    public static readonly ErrorReason InvalidMonthRange = new(
+        "INVALID_MONTH_RANGE", StatusCode.InvalidArgument, "from_month {from_month} is after to_month {to_month}.", "to_month");
+
+    public static readonly ErrorReason InvalidLeaderboardPeriod = new(
+        "INVALID_LEADERBOARD_PERIOD", StatusCode.InvalidArgument, "period {value} is not a LeaderboardPeriod value (this month, this year or all time).", "period");
+
+    public static readonly ErrorReason InvalidTop = new(
+        "INVALID_TOP", StatusCode.InvalidArgument, "top must be 1 to {max} (0 for the default, {default}); got {value}.", "top");
+
     // Infrastructure: worth a retry with the same request id.
     public static readonly ErrorReason ConcurrentUpdate = new(
         "CONCURRENT_UPDATE", StatusCode.Aborted, "The record was changed by another writer at the same time; retry with the same request id.");

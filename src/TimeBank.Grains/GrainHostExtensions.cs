@@ -1,10 +1,12 @@
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Funds;
+using TimeBank.Grains.Reports;
 using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Grains.Wishes;
 using TimeBank.Runtime;
+using TimeBank.Storage.Reports;
 
 namespace TimeBank.Grains;
 
@@ -26,6 +28,9 @@ public static class GrainHostExtensions
         host.AddGrainType<IFundGrain>(FundGrain.TypeName, () => new FundGrain(policies));
         host.AddGrainType<IStoreDayGrain>(StoreDayGrain.TypeName, () => new StoreDayGrain());
         host.AddGrainType<IWishGrain>(WishGrain.TypeName, () => new WishGrain(policies, options));
+        var reports = host.Storage as IReportStore
+            ?? throw new InvalidOperationException($"The {host.Storage.Name} storage keeps no report totals (IReportStore); TimeBank's reports need them.");
+        host.AddGrainType<IReportGrain>(ReportGrain.TypeName, () => new ReportGrain(reports));
         return host;
     }
 }

@@ -37,4 +37,18 @@ public static class AccountNames
 
     /// <summary>Points volunteers spent at a store, less what it refunded: credited by each sale, debited by each refund.</summary>
     public static string StoreRedeemed(string storeId) => $"store/{storeId}/points-redeemed";
+
+    /// <summary>The community of an issuing account (<c>community/{c}/hours-issued</c> or <c>.../points-issued</c>), else null.</summary>
+    public static string? IssuingCommunity(string account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        const string prefix = "community/";
+        if (!account.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = account.IndexOf('/', prefix.Length);
+        return end > prefix.Length && account.AsSpan(end) is "/hours-issued" or "/points-issued" ? account[prefix.Length..end] : null;
+    }
 }

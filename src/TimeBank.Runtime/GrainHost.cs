@@ -52,7 +52,8 @@ public sealed class GrainHost : IGrainFactory, IAsyncDisposable
     /// <summary>Live activations (activating, active or being deactivated).</summary>
     public int ActivationCount => _directory.Count;
 
-    internal IGrainStorage Storage { get; }
+    /// <summary>Where grains' state and journal are written; read directly only by what reads no grain's state (reports).</summary>
+    public IGrainStorage Storage { get; }
 
     internal IGrainStateSerializer Serializer { get; }
 

@@ -39,7 +39,8 @@ public abstract class Grain<TState> : Grain
     /// <exception cref="StorageUnavailableException">The database did not commit; the activation is discarded.</exception>
     /// <param name="request">The caller's request this write answers, stored in the same transaction.</param>
     /// <exception cref="DuplicateRequestException">The request id is already recorded; the activation is discarded.</exception>
-    protected async Task WriteStateAsync(IReadOnlyList<JournalEntry>? journal = null, RequestRecord? request = null)
+    /// <param name="reports">Running totals and standings the write changes, stored in the same transaction.</param>
+    protected async Task WriteStateAsync(IReadOnlyList<JournalEntry>? journal = null, RequestRecord? request = null, ReportWrites? reports = null)
     {
         if (Activation.DiscardRequested)
         {
@@ -61,6 +62,8 @@ public abstract class Grain<TState> : Grain
                     Request = request,
                     Reminders = reminders is { Items.Count: > 0 } ? System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(reminders.Items.Values.ToArray(), ReminderJson) : ReadOnlyMemory<byte>.Empty,
                     NextReminderAt = reminders is { Items.Count: > 0 } ? reminders.Items.Values.Min(r => r.Due) : null,
+                    Tallies = reports?.Tallies ?? [],
+                    Standings = reports?.Standings ?? [],
                 },
                 CancellationToken.None);
             if (reminders is not null)

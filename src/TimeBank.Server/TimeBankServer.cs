@@ -106,6 +106,7 @@ public sealed class TimeBankServer : IAsyncDisposable
             var administration = new KeyAdministration(keyStore, storage, keys, TimeProvider.System);
             var verification = new LedgerVerification(storage);
             var statements = new StatementExport(grains);
+            var reports = new ReportExport(grains);
             new ApiRegistration(grains, pipeline)
                 .Handle(HealthService.CheckMethod, (request, call) => health.CheckAsync(request, call.Context))
                 .HandleStreaming(HealthService.WatchMethod, (request, writer, call) => health.WatchAsync(request, writer, call.Context))
@@ -114,6 +115,7 @@ public sealed class TimeBankServer : IAsyncDisposable
                 .Handle(AdminServiceMethods.RevokeKey, administration.RevokeKeyAsync)
                 .HandleStreaming(LedgerServiceMethods.VerifyJournal, verification.VerifyAsync)
                 .HandleStreaming(VolunteerServiceMethods.ExportStatement, statements.ExportAsync)
+                .HandleStreaming(CommunityServiceMethods.ExportReport, reports.ExportAsync)
                 .AddTo(registry, ApiPolicy.All);
             var grpc = new GrpcServer(registry, new GrpcServerOptions { ExceptionMapper = InfrastructureErrors.Map }, loggerFactory);
             app.Run(grpc.HandleAsync);

@@ -1,3 +1,5 @@
+using TimeBank.Storage.Reports;
+
 namespace TimeBank.Storage;
 
 /// <summary>
@@ -16,4 +18,10 @@ public sealed record StateWrite(string GrainId, long ExpectedVersion, ReadOnlyMe
 
     /// <summary>When the earliest of <see cref="Reminders"/> is due (indexed, so the host finds due grains); null for none.</summary>
     public DateTimeOffset? NextReminderAt { get; init; }
+
+    /// <summary>Running totals this write adds to, in its transaction (see <see cref="Tally"/>); empty for none.</summary>
+    public IReadOnlyList<Tally> Tallies { get; init; } = [];
+
+    /// <summary>Standings this write changes, in its transaction (see <see cref="StandingChange"/>); empty for none.</summary>
+    public IReadOnlyList<StandingChange> Standings { get; init; } = [];
 }

@@ -46,6 +46,22 @@ internal static class PostgresBatchCommit
         RETURNING caller_key_id, request_id
         """;
 
+    private const string TalliesSql = """
+        INSERT INTO tallies (scope, period, name, key, amount)
+        SELECT u.scope, u.period, u.name, u.key, u.amount
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS u(scope, period, name, key, amount, n)
+         ORDER BY u.n
+        ON CONFLICT (scope, period, name, key) DO UPDATE SET amount = tallies.amount + excluded.amount
+        """;
+
+    private const string StandingsSql = """
+        INSERT INTO standings (scope, period, member, amount, events)
+        SELECT u.scope, u.period, u.member, u.amount, u.events
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(scope, period, member, amount, events, n)
+         ORDER BY u.n
+        ON CONFLICT (scope, period, member) DO UPDATE SET amount = standings.amount + excluded.amount, events = standings.events + excluded.events
+        """;
+
     /// <summary>Commits the batch and sets each write's outcome. Throws (outcomes unset) when the transaction fails.</summary>
     public static async Task CommitAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingWrite> batch, DateTime nowUtc)
     {
@@ -92,6 +108,11 @@ internal static class PostgresBatchCommit
             await InsertJournalAsync(connection, transaction, journaled).ConfigureAwait(false);
         }
 
+        if (journaled.Any(p => p.Write.Tallies.Count > 0 || p.Write.Standings.Count > 0))
+        {
+            await ApplyReportsAsync(connection, transaction, journaled).ConfigureAwait(false);
+        }
+
         if (applied.Count < batch.Count && requests.Any(p => !applied.Contains(p.Write.GrainId)))
         {
             // A stale write's request id must not stay recorded: its effect is not stored.
@@ -126,6 +147,31 @@ internal static class PostgresBatchCommit
         }
 
         return remaining;
+    }
+
+    /// <summary>
+    /// Adds the applied writes' tallies and standing changes, each counter once per batch and in key order (so
+    /// two processes' batches lock shared counters in the same order), in one round trip.
+    /// </summary>
+    private static async Task ApplyReportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] applied)
+    {
+        var (tallies, standings) = ReportChanges.Sum(applied.Select(p => p.Write));
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (tallies.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(TalliesSql, [
+                tallies.Select(t => t.Key.Scope).ToArray(), tallies.Select(t => t.Key.Period).ToArray(), tallies.Select(t => t.Key.Name).ToArray(),
+                tallies.Select(t => t.Key.Key).ToArray(), tallies.Select(t => t.Value).ToArray()]));
+        }
+
+        if (standings.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(StandingsSql, [
+                standings.Select(s => s.Key.Scope).ToArray(), standings.Select(s => s.Key.Period).ToArray(), standings.Select(s => s.Key.Member).ToArray(),
+                standings.Select(s => s.Value.Amount).ToArray(), standings.Select(s => s.Value.Events).ToArray()]));
+        }
+
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     private static async Task DeleteRequestsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<PendingWrite> writes)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TimeBank.Storage.Internal;
 using TimeBank.Storage.Keys;
+using TimeBank.Storage.Reports;
 
 namespace TimeBank.Storage.Postgres;
 
@@ -11,7 +12,7 @@ namespace TimeBank.Storage.Postgres;
 /// by one writer loop per process (see <see cref="PostgresBatchCommit"/>); each state row's version keeps
 /// processes honest with each other: a stale write is refused, never merged.
 /// </summary>
-public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore
+public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore, IReportStore
 {
     private static readonly string[] SynchronousCommitValues = ["on", "off", "local", "remote_write", "remote_apply"];
 
@@ -191,6 +192,18 @@ public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore
             return rows;
         });
     }
+
+    public Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+        => ReadAsync(() => PostgresReports.SumTalliesAsync(_dataSource, scope, fromPeriod, toPeriod, cancellationToken));
+
+    public Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default)
+        => ReadAsync(() => PostgresReports.ReadTopStandingsAsync(_dataSource, scope, period, limit, cancellationToken));
+
+    public Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+        => ReadAsync(() => PostgresReports.CountActiveMembersAsync(_dataSource, scope, fromPeriod, toPeriod, cancellationToken));
+
+    public Task<IReadOnlyList<KeyValuePair<string, long>>> CountActiveMembersByPeriodAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+        => ReadAsync(() => PostgresReports.CountActiveMembersByPeriodAsync(_dataSource, scope, fromPeriod, toPeriod, cancellationToken));
 
     /// <summary>A server setting as this provider's connections see it (for tests and diagnostics).</summary>
     internal async Task<string> ShowSettingAsync(string name, CancellationToken cancellationToken = default)

@@ -82,5 +82,28 @@ internal static class PostgresMigrations
                 ADD COLUMN next_reminder_at timestamptz NULL;
             CREATE INDEX grain_state_by_reminder ON grain_state (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
             """),
+        new(6, "report tallies and standings", """
+            -- Running totals and rankings kept by the writes they count, in the same transaction (see IReportStore).
+            -- Byte order ("C") for periods and names, as SQLite and the in-memory store compare them.
+            CREATE TABLE tallies (
+                scope  text COLLATE "C" NOT NULL,
+                period text COLLATE "C" NOT NULL,
+                name   text COLLATE "C" NOT NULL,
+                key    text COLLATE "C" NOT NULL,
+                amount bigint           NOT NULL,
+                PRIMARY KEY (scope, period, name, key)
+            );
+
+            CREATE TABLE standings (
+                scope  text COLLATE "C" NOT NULL,
+                period text COLLATE "C" NOT NULL,
+                member text COLLATE "C" NOT NULL,
+                amount bigint           NOT NULL,
+                events bigint           NOT NULL,
+                PRIMARY KEY (scope, period, member)
+            );
+
+            CREATE INDEX standings_by_amount ON standings (scope, period, amount DESC, member);
+            """),
     ];
 }

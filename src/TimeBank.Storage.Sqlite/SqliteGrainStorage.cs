@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TimeBank.Storage.Internal;
 using TimeBank.Storage.Keys;
+using TimeBank.Storage.Reports;
 
 namespace TimeBank.Storage.Sqlite;
 
@@ -12,7 +13,7 @@ namespace TimeBank.Storage.Sqlite;
 /// fsync is paid once per batch. Each write in a batch sits in its own savepoint: a stale version fails
 /// that write alone. Reads use pooled connections and see the last commit.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
+public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportStore
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -190,6 +191,18 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+        => ReadAsync(connection => SqliteReports.SumTalliesAsync(connection, scope, fromPeriod, toPeriod, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default)
+        => ReadAsync(connection => SqliteReports.ReadTopStandingsAsync(connection, scope, period, limit, cancellationToken), cancellationToken);
+
+    public Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+        => ReadAsync(connection => SqliteReports.CountActiveMembersAsync(connection, scope, fromPeriod, toPeriod, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<KeyValuePair<string, long>>> CountActiveMembersByPeriodAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+        => ReadAsync(connection => SqliteReports.CountActiveMembersByPeriodAsync(connection, scope, fromPeriod, toPeriod, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<StoredApiKey>> ReadAllKeysAsync(CancellationToken cancellationToken = default)
         => ReadAsync(connection => _keys.ReadAllAsync(connection, cancellationToken), cancellationToken);
 
@@ -262,6 +275,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore
                     : PendingOutcome.Failed(failure!);
             }
 
+            _commands.ApplyReports(batch.Where(p => p.Outcome.Error is null).Select(p => p.Write));
             transaction.Commit();
         }
         catch (Exception e)

@@ -82,6 +82,28 @@ internal static class SqliteMigrations
             ALTER TABLE grain_state ADD COLUMN next_reminder_at INTEGER NULL;
             CREATE INDEX grain_state_by_reminder ON grain_state (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
             """),
+        new(6, "report tallies and standings", """
+            -- Running totals and rankings kept by the writes they count, in the same transaction (see IReportStore).
+            CREATE TABLE tallies (
+                scope  TEXT    NOT NULL,
+                period TEXT    NOT NULL,
+                name   TEXT    NOT NULL,
+                key    TEXT    NOT NULL,
+                amount INTEGER NOT NULL,
+                PRIMARY KEY (scope, period, name, key)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE standings (
+                scope  TEXT    NOT NULL,
+                period TEXT    NOT NULL,
+                member TEXT    NOT NULL,
+                amount INTEGER NOT NULL,
+                events INTEGER NOT NULL,
+                PRIMARY KEY (scope, period, member)
+            ) WITHOUT ROWID;
+
+            CREATE INDEX standings_by_amount ON standings (scope, period, amount DESC, member);
+            """),
     ];
 }
 

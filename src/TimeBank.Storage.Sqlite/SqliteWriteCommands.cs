@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using TimeBank.Storage.Internal;
+using TimeBank.Storage.Reports;
 
 namespace TimeBank.Storage.Sqlite;
 
@@ -19,6 +21,8 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly SqliteCommand _updateState;
     private readonly SqliteCommand _insertJournal;
     private readonly SqliteCommand _insertRequest;
+    private readonly SqliteCommand _addTally;
+    private readonly SqliteCommand _changeStanding;
 
     public SqliteWriteCommands(SqliteConnection connection)
     {
@@ -44,6 +48,14 @@ internal sealed class SqliteWriteCommands : IDisposable
             connection,
             "INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at) VALUES ($key, $req, $op, $target, $fp, $result, $at) ON CONFLICT DO NOTHING",
             "$key", "$req", "$op", "$target", "$fp", "$result", "$at");
+        _addTally = Create(
+            connection,
+            "INSERT INTO tallies (scope, period, name, key, amount) VALUES ($scope, $period, $name, $key, $amount) ON CONFLICT (scope, period, name, key) DO UPDATE SET amount = amount + excluded.amount",
+            "$scope", "$period", "$name", "$key", "$amount");
+        _changeStanding = Create(
+            connection,
+            "INSERT INTO standings (scope, period, member, amount, events) VALUES ($scope, $period, $member, $amount, $events) ON CONFLICT (scope, period, member) DO UPDATE SET amount = amount + excluded.amount, events = events + excluded.events",
+            "$scope", "$period", "$member", "$amount", "$events");
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -55,6 +67,38 @@ internal sealed class SqliteWriteCommands : IDisposable
         _updateState.Transaction = transaction;
         _insertJournal.Transaction = transaction;
         _insertRequest.Transaction = transaction;
+        _addTally.Transaction = transaction;
+        _changeStanding.Transaction = transaction;
+    }
+
+    /// <summary>
+    /// Adds the tallies and standing changes of the batch's applied writes, each counter once with the sum of
+    /// its changes: a busy month's counter is written once per batch, not once per write.
+    /// </summary>
+    public void ApplyReports(IEnumerable<StateWrite> applied)
+    {
+        var (tallies, standings) = ReportChanges.Sum(applied);
+        foreach (var (t, amount) in tallies.Select(t => (t.Key, t.Value)))
+        {
+            var p = _addTally.Parameters;
+            p["$scope"].Value = t.Scope;
+            p["$period"].Value = t.Period;
+            p["$name"].Value = t.Name;
+            p["$key"].Value = t.Key;
+            p["$amount"].Value = amount;
+            _addTally.ExecuteNonQuery();
+        }
+
+        foreach (var (s, (amount, events)) in standings.Select(s => (s.Key, s.Value)))
+        {
+            var p = _changeStanding.Parameters;
+            p["$scope"].Value = s.Scope;
+            p["$period"].Value = s.Period;
+            p["$member"].Value = s.Member;
+            p["$amount"].Value = amount;
+            p["$events"].Value = events;
+            _changeStanding.ExecuteNonQuery();
+        }
     }
 
     /// <summary>
@@ -116,6 +160,8 @@ internal sealed class SqliteWriteCommands : IDisposable
         _updateState.Dispose();
         _insertJournal.Dispose();
         _insertRequest.Dispose();
+        _addTally.Dispose();
+        _changeStanding.Dispose();
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)

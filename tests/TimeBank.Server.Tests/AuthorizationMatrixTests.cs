@@ -32,6 +32,15 @@ public sealed class AuthorizationMatrixTests
             RequestId = NewId(), CommunityId = Home,
             Policy = new PolicySettings { PointsPerHour = Random.Shared.Next(1, 100), MaxMinutesPerDeposit = 1440, HoldExpiry = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(15)) },
         }),
+        [CommunityServiceMethods.GetTotals.FullName] = (client, _) => client.GetTotalsAsync(new GetTotalsRequest { CommunityId = Home }),
+        [CommunityServiceMethods.GetLeaderboard.FullName] = (client, _) => client.GetLeaderboardAsync(new GetLeaderboardRequest
+            { CommunityId = Home, Period = LeaderboardPeriod.AllTime }),
+        [CommunityServiceMethods.ExportReport.FullName] = async (client, _) =>
+        {
+            await foreach (var chunk in client.ExportReportAsync(new ExportReportRequest { CommunityId = Home }))
+            {
+            }
+        },
         [LedgerServiceMethods.VerifyJournal.FullName] = async (client, _) =>
         {
             await foreach (var progress in client.VerifyJournalAsync(new VerifyJournalRequest { CommunityId = Home }))
@@ -180,6 +189,16 @@ public sealed class AuthorizationMatrixTests
             Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetBalance.FullName](cityAuditor, fixture)));
             Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.GetStatement.FullName](cityAuditor, fixture)));
             Assert.Null(await OutcomeAsync(() => Samples[VolunteerServiceMethods.ExportStatement.FullName](cityAuditor, fixture)));
+            Assert.Null(await OutcomeAsync(() => cityAuditor.GetTotalsAsync(new GetTotalsRequest())));
+            Assert.Null(await OutcomeAsync(() => cityAuditor.GetLeaderboardAsync(new GetLeaderboardRequest { Period = LeaderboardPeriod.ThisYear })));
+        }
+
+        // Every community at once (an empty community_id) only for keys that reach everything.
+        foreach (var role in new[] { Role.CommunityAdmin, Role.Auditor })
+        {
+            using var scoped = running.ClientWith(await fixture.KeyAsync(role, Home));
+            Assert.Equal(ErrorReasons.OutOfScope.Code, await OutcomeAsync(() => scoped.GetTotalsAsync(new GetTotalsRequest())));
+            Assert.Equal(ErrorReasons.OutOfScope.Code, await OutcomeAsync(() => scoped.GetLeaderboardAsync(new GetLeaderboardRequest { Period = LeaderboardPeriod.AllTime })));
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
@@ -244,6 +263,12 @@ public sealed class AuthorizationMatrixTests
         }
 
         Assert.Equal([Role.Admin, Role.CommunityAdmin], Policy(CommunityServiceMethods.UpdatePolicy).Roles.Order());
+        foreach (var totals in new IMethod[] { CommunityServiceMethods.GetTotals, CommunityServiceMethods.ExportReport })
+        {
+            Assert.Equal([Role.Admin, Role.CommunityAdmin, Role.Auditor], Policy(totals).Roles.Order());
+        }
+
+        Assert.Equal([Role.Admin, Role.CommunityAdmin, Role.App, Role.Auditor], Policy(CommunityServiceMethods.GetLeaderboard).Roles.Order());
         Assert.True(Policy(CommunityServiceMethods.GetCommunity).Roles.Contains(Role.Auditor), "GetCommunity refuses Auditor");
         Assert.All(ApiPolicy.All.Where(p => p.Mutates), p => Assert.False(p.Roles.Contains(Role.Auditor), $"{p} lets an auditor write")); // auditors only read
         Assert.All(ApiPolicy.All.Where(p => p.Method.ServiceName == "timebank.v1.AdminService"),

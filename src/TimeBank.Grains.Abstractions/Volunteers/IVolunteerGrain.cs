@@ -13,6 +13,9 @@ public interface IVolunteerGrain : IGrainWithStringKey, IScopedGrain
 
     Task<Result<VolunteerBalance>> GetBalanceAsync();
 
+    /// <summary>The volunteer's display name, or empty when there is no such volunteer (for reports that list volunteers).</summary>
+    Task<string> GetDisplayNameAsync();
+
     /// <summary>
     /// Moves hours to another volunteer: holds them here, has the recipient credit them, then posts the hold
     /// (or voids it if the recipient refuses). Interrupted, it finishes from a reminder.

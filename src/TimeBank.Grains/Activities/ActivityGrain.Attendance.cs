@@ -1,4 +1,5 @@
 using TimeBank.Contracts.V1;
+using TimeBank.Grains.Reports;
 using TimeBank.Grains.Volunteers;
 
 namespace TimeBank.Grains.Activities;
@@ -59,6 +60,11 @@ public sealed partial class ActivityGrain
                 {
                     return Failure.Of(ErrorReasons.AttendanceConfirmed, ("what", $"Volunteer '{attendee.VolunteerId}' was confirmed with {earlier.Minutes} minutes; a confirmation is not changed."));
                 }
+            }
+
+            if (State.Attendance.Count == 0 && c.Attendees.Count > 0)
+            {
+                changes.Count(State.CommunityId, Figures.ActivitiesHeld, State.Category, 1); // held: its first attendance is confirmed
             }
 
             foreach (var attendee in c.Attendees.Where(a => !State.Attendance.ContainsKey(a.VolunteerId)))

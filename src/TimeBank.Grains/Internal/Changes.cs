@@ -1,5 +1,8 @@
+using TimeBank.Grains.Reports;
 using TimeBank.Ledger;
+using TimeBank.Runtime;
 using TimeBank.Storage;
+using TimeBank.Storage.Reports;
 
 namespace TimeBank.Grains.Internal;
 
@@ -12,6 +15,8 @@ namespace TimeBank.Grains.Internal;
 public sealed class Changes
 {
     private readonly List<AppliedTransfer> _transfers = [];
+    private List<Tally>? _tallies;
+    private List<StandingChange>? _standings;
     private readonly string _grainId;
     private readonly long _firstSequence;
 
@@ -64,6 +69,34 @@ public sealed class Changes
 
     /// <summary>Says the state changed without any transfer (a registration, a policy).</summary>
     public void StateWasChanged() => StateChanged = true;
+
+    /// <summary>
+    /// Adds <paramref name="amount"/> to a community's figure (see <see cref="Figures"/>) for the month of
+    /// <paramref name="at"/> (now when null), in the write that makes it true.
+    /// </summary>
+    public void Count(string communityId, string figure, string category, long amount, DateTimeOffset? at = null)
+    {
+        if (amount != 0)
+        {
+            (_tallies ??= []).Add(new Tally(communityId, figure, Periods.Month(at ?? Now), category, amount));
+        }
+    }
+
+    /// <summary>
+    /// Moves a volunteer's standing in their community's rankings for the month, the year and all time of
+    /// <paramref name="at"/> by <paramref name="minutes"/>; <paramref name="services"/> counts services credited
+    /// (what makes a volunteer active in a period; a correction counts none).
+    /// </summary>
+    public void Rank(string communityId, string volunteerId, long minutes, long services, DateTimeOffset at)
+    {
+        _standings ??= [];
+        foreach (var period in new[] { Periods.Month(at), Periods.Year(at), Periods.AllTime })
+        {
+            _standings.Add(new StandingChange(communityId, period, volunteerId, minutes, services));
+        }
+    }
+
+    internal ReportWrites? Reports => _tallies is null && _standings is null ? null : new ReportWrites(_tallies ?? [], _standings ?? []);
 
     internal sealed record AppliedTransfer(Transfer Transfer, string Memo, long BalanceAfter, long PolicyVersion);
 }

@@ -103,13 +103,18 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
                 : result;
         }
 
+        foreach (var applied in changes.Transfers)
+        {
+            Report(applied.Transfer, changes);
+        }
+
         BeforeWrite(changes.Now);
         var journal = await ToJournalAsync(changes, request, fingerprint);
         var record = new RequestRecord(
             request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(result.Value, Json), changes.Now);
         try
         {
-            await WriteStateAsync(journal, record);
+            await WriteStateAsync(journal, record, changes.Reports);
         }
         catch (DuplicateRequestException)
         {
@@ -144,6 +149,15 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         }
 
         return refusal;
+    }
+
+    /// <summary>
+    /// Counts one transfer of a mutation about to be written in the community figures it changes (see
+    /// <see cref="Changes.Count"/>), so the figures commit with the journal rows they sum. Called for every
+    /// transfer, after the apply step; a grain whose transfers count in no figure leaves it empty.
+    /// </summary>
+    protected virtual void Report(Transfer transfer, Changes changes)
+    {
     }
 
     /// <summary>

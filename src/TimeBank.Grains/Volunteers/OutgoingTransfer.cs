@@ -17,6 +17,9 @@ public sealed class OutgoingTransfer
 
     public string ToVolunteerId { get; set; } = "";
 
+    /// <summary>The recipient's community when the transfer started (reports count a transfer out of one community and into another).</summary>
+    public string ToCommunityId { get; set; } = "";
+
     public long Minutes { get; set; }
 
     public TransferCode Code { get; set; }

@@ -85,7 +85,7 @@ public sealed partial class VolunteerGrain
             {
                 // Back from this volunteer's account to the community's issuing account, within the limit.
                 var book = Book(rules.Value);
-                var back = new Move(record.Ledger, row.CreditAccount, row.DebitAccount, row.Amount, TransferCode.Reversal, c.TransferId, Memo: c.Memo);
+                var back = new Move(record.Ledger, row.CreditAccount, row.DebitAccount, row.Amount, TransferCode.Reversal, c.TransferId, row.Category, c.Memo);
                 record.ReversalId = changes.NextTransferId;
                 if (changes.Apply(book, back, rules.Value.Version) is not TransferResult.Ok and var refused)
                 {

@@ -84,6 +84,7 @@ public sealed partial class VolunteerGrain
                 RequestId = c.Request.RequestId,
                 ActorKeyId = changes.ActorKeyId,
                 ToVolunteerId = c.ToVolunteerId,
+                ToCommunityId = recipient.CommunityId ?? "",
                 Minutes = c.Minutes,
                 Code = c.Code,
                 Memo = c.Memo,
@@ -231,6 +232,7 @@ public sealed partial class VolunteerGrain
         if (settle.Credited)
         {
             Post(book, pending, transfer, changes);
+            CountCompletedTransfer(transfer, changes);
             transfer.Status = OutgoingTransferStatus.Completed;
             transfer.Balances = Balances();
         }

@@ -1,6 +1,7 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Internal;
+using TimeBank.Grains.Reports;
 using TimeBank.Ledger;
 using TransferCode = TimeBank.Ledger.TransferCode;
 using TimeBank.Runtime;
@@ -13,6 +14,8 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
     public const string TypeName = "volunteer";
 
     private string VolunteerId => GrainId.Key;
+
+    public Task<string> GetDisplayNameAsync() => Task.FromResult(StateExists ? State.DisplayName : "");
 
     public Task<GrainOwner> GetOwnerAsync() => Task.FromResult(StateExists ? new GrainOwner(State.CommunityId) : GrainOwner.None);
 
@@ -42,6 +45,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
             State.CommunityId = c.CommunityId;
             State.RegisteredAt = changes.Now;
             changes.StateWasChanged();
+            changes.Count(c.CommunityId, Figures.VolunteersRegistered, "", 1);
             return new Registration(Profile(), Created: true, Balances());
         });
     }

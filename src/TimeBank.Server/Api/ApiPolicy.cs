@@ -2,6 +2,7 @@ using TimeBank.Contracts.V1;
 using TimeBank.Grains.Activities;
 using TimeBank.Grains.Communities;
 using TimeBank.Grains.Funds;
+using TimeBank.Grains.Reports;
 using TimeBank.Grains.Stores;
 using TimeBank.Grains.Volunteers;
 using TimeBank.Grains.Wishes;
@@ -34,6 +35,15 @@ public static class ApiPolicy
             .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin, Organizer, App, Auditor).ScopedBy(ScopeRule.OfTarget).Deadline(TimeSpan.FromSeconds(10)),
         RpcPolicy.For(CommunityServiceMethods.UpdatePolicy).Mutation()
             .Grain<ICommunityGrain>("community_id").Allow(CommunityAdmin).ScopedBy(ScopeRule.OfTarget),
+        // Reports: an empty community_id is every community, which only keys that reach everything pass.
+        RpcPolicy.For(CommunityServiceMethods.GetTotals)
+            .Grain<IReportGrain>("community_id", IReportGrain.EveryCommunity).Allow(CommunityAdmin, Auditor).ScopedBy(ScopeRule.CommunityField("community_id"))
+            .Deadline(TimeSpan.FromSeconds(10)),
+        RpcPolicy.For(CommunityServiceMethods.GetLeaderboard)
+            .Grain<IReportGrain>("community_id", IReportGrain.EveryCommunity).Allow(CommunityAdmin, App, Auditor).ScopedBy(ScopeRule.CommunityField("community_id"))
+            .Deadline(TimeSpan.FromSeconds(10)),
+        // Reads GetTotals through its own binding, so it differs from GetTotals only in format.
+        RpcPolicy.For(CommunityServiceMethods.ExportReport).Allow(CommunityAdmin, Auditor).ScopedBy(ScopeRule.CommunityField("community_id")),
 
         RpcPolicy.For(ActivityServiceMethods.PublishActivity).Mutation()
             .Grain<IActivityGrain>("activity_id").Allow(CommunityAdmin, Organizer).ScopedBy(ScopeRule.CommunityField("community_id")),

@@ -37,10 +37,16 @@ public sealed record RpcPolicy
     /// <summary>The request field holding the grain's key (e.g. <c>volunteer_id</c>).</summary>
     public string? GrainKeyField { get; private init; }
 
+    /// <summary>The grain key an empty key field stands for (a report over every community), or null: an empty key is malformed.</summary>
+    public string? KeyWhenEmpty { get; private init; }
+
     public static RpcPolicy For(IMethod method) => new(method ?? throw new ArgumentNullException(nameof(method)));
 
     /// <summary>The call goes to <c>{Rpc}Async</c> on the <typeparamref name="TGrain"/> keyed by <paramref name="keyField"/>.</summary>
     public RpcPolicy Grain<TGrain>(string keyField) => this with { GrainInterface = typeof(TGrain), GrainKeyField = keyField };
+
+    /// <summary>As <see cref="Grain{TGrain}(string)"/>, with an empty key field going to the grain keyed <paramref name="keyWhenEmpty"/>.</summary>
+    public RpcPolicy Grain<TGrain>(string keyField, string keyWhenEmpty) => Grain<TGrain>(keyField) with { KeyWhenEmpty = keyWhenEmpty };
 
     public RpcPolicy Mutation() => this with { Mutates = true };
 

@@ -1,25 +1,19 @@
-using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf.Reflection;
 using TimeBank.Contracts.V1;
 
+using static TimeBank.Server.Api.Csv;
+
 namespace TimeBank.Server.Api;
 
-/// <summary>
-/// Statement lines as CSV (RFC 4180: comma separated, CRLF line ends, a field holding a comma, quote, CR or LF
-/// quoted with its quotes doubled). Text that a spreadsheet would run as a formula (starting with = + - @, tab
-/// or CR) gets a leading single quote: a memo is the caller's text, and an export is opened by people. The
-/// number columns are written as numbers and never prefixed, so a debit stays -60.
-/// </summary>
+/// <summary>Statement lines as CSV (see <see cref="Csv"/> for the format's rules).</summary>
 internal static class StatementCsv
 {
     /// <summary>One column per <see cref="StatementLine"/> field, in its declaration order.</summary>
     public const string Header =
         "transfer_id,sequence,recorded_at,ledger,kind,code,category,reference,memo,debit_account,credit_account,amount,balance_after,actor_key_id,pending_id\r\n";
-
-    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
 
     private static readonly FrozenDictionary<int, string> LedgerNames = ShortNames(StatementLine.Descriptor.FindFieldByNumber(StatementLine.LedgerFieldNumber).EnumType);
     private static readonly FrozenDictionary<int, string> KindNames = ShortNames(StatementLine.Descriptor.FindFieldByNumber(StatementLine.KindFieldNumber).EnumType);
@@ -42,25 +36,6 @@ internal static class StatementCsv
         Number(csv, line.BalanceAfter).Append(',');
         Text(csv, line.ActorKeyId).Append(',');
         Text(csv, line.PendingId).Append("\r\n");
-    }
-
-    private static StringBuilder Number(StringBuilder csv, long value) => csv.Append(value.ToString(CultureInfo.InvariantCulture));
-
-    private static StringBuilder Text(StringBuilder csv, string value)
-    {
-        var formula = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-        if (value.AsSpan().IndexOfAny(NeedsQuotes) < 0)
-        {
-            return (formula ? csv.Append('\'') : csv).Append(value);
-        }
-
-        csv.Append('"');
-        if (formula)
-        {
-            csv.Append('\'');
-        }
-
-        return csv.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
     }
 
     /// <summary>A value's short name (<c>post_pending</c>); a number the enum does not name is written as the number.</summary>

@@ -1,4 +1,5 @@
 using TimeBank.Storage.Keys;
+using TimeBank.Storage.Reports;
 
 namespace TimeBank.Storage.InMemory;
 
@@ -6,7 +7,7 @@ namespace TimeBank.Storage.InMemory;
 /// Storage in process memory, with the same version and journal rules as the databases. For tests and
 /// benchmarks of the grain host; nothing survives the process.
 /// </summary>
-public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
+public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredState> _states = new(StringComparer.Ordinal);
@@ -14,6 +15,8 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
     private readonly Dictionary<string, DateTimeOffset> _reminders = new(StringComparer.Ordinal);
     private readonly Dictionary<(string CallerKeyId, string RequestId), RequestRecord> _requests = [];
     private readonly Dictionary<string, StoredApiKey> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Scope, string Name, string Period, string Key), long> _tallies = [];
+    private readonly Dictionary<(string Scope, string Period, string Member), (long Amount, long Events)> _standings = [];
 
     public string Name => "memory";
 
@@ -76,6 +79,19 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
             if (write.Request is { } accepted)
             {
                 _requests.Add((accepted.CallerKeyId, accepted.RequestId), accepted with { Fingerprint = accepted.Fingerprint.ToArray(), Result = accepted.Result.ToArray() });
+            }
+
+            foreach (var tally in write.Tallies)
+            {
+                var key = (tally.Scope, tally.Name, tally.Period, tally.Key);
+                _tallies[key] = _tallies.GetValueOrDefault(key) + tally.Amount;
+            }
+
+            foreach (var change in write.Standings)
+            {
+                var key = (change.Scope, change.Period, change.Member);
+                var (amount, events) = _standings.GetValueOrDefault(key);
+                _standings[key] = (amount + change.Amount, events + change.Events);
             }
 
             var version = current + 1;
@@ -252,4 +268,65 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore
 
         return false;
     }
+
+    public Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<TallySum> sums = _tallies
+                .Where(t => (scope is null || t.Key.Scope == scope)
+                    && string.CompareOrdinal(t.Key.Period, fromPeriod) >= 0 && string.CompareOrdinal(t.Key.Period, toPeriod) <= 0)
+                .GroupBy(t => (t.Key.Name, t.Key.Period, t.Key.Key))
+                .Select(g => new TallySum(g.Key.Name, g.Key.Period, g.Key.Key, g.Sum(t => t.Value)))
+                .ToList();
+            return Task.FromResult(sums);
+        }
+    }
+
+    public Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var ranked = _standings
+                .Where(s => (scope is null || s.Key.Scope == scope) && s.Key.Period == period && s.Value.Amount > 0)
+                .Select(s => new Standing(s.Key.Scope, s.Key.Member, s.Value.Amount, s.Value.Events))
+                .OrderByDescending(s => s.Amount).ThenBy(s => s.Member, StringComparer.Ordinal).ThenBy(s => s.Scope, StringComparer.Ordinal)
+                .ToList();
+            if (ranked.Count <= limit)
+            {
+                return Task.FromResult<IReadOnlyList<Standing>>(ranked);
+            }
+
+            var last = limit > 0 ? ranked[limit - 1].Amount : long.MaxValue;
+            return Task.FromResult<IReadOnlyList<Standing>>(ranked.TakeWhile((s, i) => i < limit || s.Amount == last).Take(limit + IReportStore.MaxExtraTies).ToList());
+        }
+    }
+
+    public Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            long count = ActiveIn(scope, fromPeriod, toPeriod).Select(s => (s.Scope, s.Member)).Distinct().Count();
+            return Task.FromResult(count);
+        }
+    }
+
+    public Task<IReadOnlyList<KeyValuePair<string, long>>> CountActiveMembersByPeriodAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<KeyValuePair<string, long>> counts = ActiveIn(scope, fromPeriod, toPeriod)
+                .GroupBy(s => s.Period, StringComparer.Ordinal)
+                .Select(g => KeyValuePair.Create(g.Key, (long)g.Count()))
+                .ToList();
+            return Task.FromResult(counts);
+        }
+    }
+
+    private IEnumerable<(string Scope, string Period, string Member)> ActiveIn(string? scope, string fromPeriod, string toPeriod)
+        => _standings
+            .Where(s => (scope is null || s.Key.Scope == scope) && s.Key.Period.Length == fromPeriod.Length
+                && string.CompareOrdinal(s.Key.Period, fromPeriod) >= 0 && string.CompareOrdinal(s.Key.Period, toPeriod) <= 0 && s.Value.Events > 0)
+            .Select(s => s.Key)
+            .ToList();
 }

@@ -102,7 +102,11 @@ internal static class GrainRpcBinder
         return async (message, info) =>
         {
             var key = (string)keyField.Accessor.GetValue(message);
-            if (!Identifiers.IsValidId(key))
+            if (key.Length == 0 && policy.KeyWhenEmpty is { } whole)
+            {
+                key = whole; // the scope rule has already admitted only callers that reach everything
+            }
+            else if (!Identifiers.IsValidId(key))
             {
                 throw FailureMapping.ToRpc(invalidKey, ("value", key)); // a malformed id never activates anything
             }

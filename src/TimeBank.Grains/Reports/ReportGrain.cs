@@ -1,0 +1,135 @@
+using TimeBank.Contracts.V1;
+using TimeBank.Grains.Communities;
+using TimeBank.Grains.Volunteers;
+using TimeBank.Runtime;
+using TimeBank.Storage.Reports;
+
+namespace TimeBank.Grains.Reports;
+
+/// <summary>
+/// Reads a community's reports (or the city's, keyed <see cref="IReportGrain.EveryCommunity"/>) from the running
+/// totals and standings that writes keep (<see cref="Figures"/>): no journal is scanned, so a year's totals or a
+/// leaderboard cost a few index reads whatever the journal's size. Keeps no state and writes nothing.
+/// </summary>
+public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
+{
+    public const string TypeName = "report";
+
+    public const int DefaultTop = 10;
+
+    public const int MaxTop = 100;
+
+    private string? Scope => GrainId.Key == IReportGrain.EveryCommunity ? null : GrainId.Key;
+
+    private string CommunityId => Scope ?? "";
+
+    public async Task<Result<CommunityTotals>> GetTotalsAsync(GetTotals query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var from = query.FromMonth.Length == 0 ? Periods.FirstMonth : Periods.ParseMonth(query.FromMonth) is { } f ? Periods.Month(f) : null;
+        if (from is null)
+        {
+            return Failure.Of(ErrorReasons.InvalidFromMonth, ("value", query.FromMonth));
+        }
+
+        var to = query.ToMonth.Length == 0 ? Periods.LastMonth : Periods.ParseMonth(query.ToMonth) is { } t ? Periods.Month(t) : null;
+        if (to is null)
+        {
+            return Failure.Of(ErrorReasons.InvalidToMonth, ("value", query.ToMonth));
+        }
+
+        if (string.CompareOrdinal(from, to) > 0)
+        {
+            return Failure.Of(ErrorReasons.InvalidMonthRange, ("from_month", from), ("to_month", to));
+        }
+
+        if (await CommunityMissingAsync() is { } missing)
+        {
+            return missing;
+        }
+
+        var asOf = Clock.GetUtcNow();
+        var sums = await reports.SumTalliesAsync(Scope, from, to);
+        var registeredBefore = from == Periods.FirstMonth ? 0
+            : (await reports.SumTalliesAsync(Scope, Periods.FirstMonth, PreviousMonth(from))).Where(s => s.Name == Figures.VolunteersRegistered).Sum(s => s.Amount);
+        var active = await reports.CountActiveMembersAsync(Scope, ActivePeriod(from, to), ActivePeriodEnd(from, to));
+        var activeByMonth = (await reports.CountActiveMembersByPeriodAsync(Scope, from, to)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        var total = ReportSums.Figures(sums, registeredBefore, active);
+        var byCategory = sums.Select(s => s.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(category => new CategoryFigures(category, ReportSums.Figures(sums.Where(s => s.Key == category), 0, 0, countsVolunteers: false)))
+            .ToList();
+
+        var months = sums.Select(s => s.Period).Concat(activeByMonth.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var byMonth = new List<MonthFigures>(months.Count);
+        var registered = registeredBefore;
+        foreach (var month in months)
+        {
+            var inMonth = sums.Where(s => s.Period == month).ToList();
+            var figures = ReportSums.Figures(inMonth, registered, activeByMonth.GetValueOrDefault(month));
+            registered = figures.VolunteersRegisteredTotal;
+            byMonth.Add(new MonthFigures(month, figures));
+        }
+
+        var cells = sums.GroupBy(s => (s.Period, s.Key))
+            .OrderBy(g => g.Key.Period, StringComparer.Ordinal).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
+            .Select(g => new ReportCell(g.Key.Period, g.Key.Key, ReportSums.Figures(g, 0, 0, countsVolunteers: false)))
+            .ToList();
+        return new CommunityTotals(CommunityId, query.FromMonth.Length == 0 ? "" : from, query.ToMonth.Length == 0 ? "" : to, total, byCategory, byMonth, asOf, cells);
+    }
+
+    public async Task<Result<Leaderboard>> GetLeaderboardAsync(GetLeaderboard query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!Enum.IsDefined(query.Period))
+        {
+            return Failure.Of(ErrorReasons.InvalidLeaderboardPeriod, ("value", (int)query.Period));
+        }
+
+        if (query.Top is < 0 or > MaxTop)
+        {
+            return Failure.Of(ErrorReasons.InvalidTop, ("value", query.Top), ("max", MaxTop), ("default", DefaultTop));
+        }
+
+        if (await CommunityMissingAsync() is { } missing)
+        {
+            return missing;
+        }
+
+        var asOf = Clock.GetUtcNow();
+        var period = query.Period switch
+        {
+            LeaderboardPeriod.ThisMonth => Periods.Month(asOf),
+            LeaderboardPeriod.ThisYear => Periods.Year(asOf),
+            _ => Periods.AllTime,
+        };
+        var top = await reports.ReadTopStandingsAsync(Scope, period, query.Top == 0 ? DefaultTop : query.Top);
+        var names = await Task.WhenAll(top.Select(s => GrainFactory.GetGrain<IVolunteerGrain>(s.Member).GetDisplayNameAsync()));
+        var entries = new List<LeaderboardEntry>(top.Count);
+        for (var i = 0; i < top.Count; i++)
+        {
+            // Competition ranking: equal minutes, equal rank; the next rank counts everyone above it (1, 2, 2, 4).
+            var rank = i > 0 && top[i].Amount == top[i - 1].Amount ? entries[i - 1].Rank : i + 1;
+            entries.Add(new LeaderboardEntry(rank, top[i].Member, names[i], top[i].Scope, top[i].Amount));
+        }
+
+        return new Leaderboard(CommunityId, query.Period, period == Periods.AllTime ? "all" : period, entries, asOf);
+    }
+
+    /// <summary>A report of a community that does not exist is refused (COMMUNITY_NOT_FOUND), not shown as zeros.</summary>
+    private async Task<Failure?> CommunityMissingAsync()
+        => Scope is { } community && await GrainFactory.GetGrain<ICommunityGrain>(community).GetPolicyAsync() is { Succeeded: false } missing
+            ? missing.Failure
+            : null;
+
+    /// <summary>Where active volunteers are counted for a range: one year's standings when it is that whole year, all time's when it is open, else its months.</summary>
+    private static string ActivePeriod(string from, string to)
+        => from == Periods.FirstMonth && to == Periods.LastMonth ? Periods.AllTime
+            : from.EndsWith("-01", StringComparison.Ordinal) && to.EndsWith("-12", StringComparison.Ordinal) && from[..4] == to[..4] ? from[..4]
+            : from;
+
+    private static string ActivePeriodEnd(string from, string to) => ActivePeriod(from, to) is var start && start.Length == from.Length ? to : start;
+
+    private static string PreviousMonth(string month)
+        => Periods.ParseMonth(month)!.Value is { Year: 1, Month: 1 } ? Periods.FirstMonth : Periods.Month(Periods.ParseMonth(month)!.Value.AddMonths(-1));
+}

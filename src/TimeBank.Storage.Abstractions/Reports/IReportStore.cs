@@ -1,0 +1,36 @@
+namespace TimeBank.Storage.Reports;
+
+/// <summary>
+/// Reads the running totals and standings that writes keep (<see cref="StateWrite.Tallies"/>,
+/// <see cref="StateWrite.Standings"/>). Both are written in the transaction of the write they count, so a read
+/// sees every acknowledged write and nothing of one that did not commit.
+/// </summary>
+public interface IReportStore
+{
+    /// <summary>How many members tied at the last place a top list shows beyond its limit, at most.</summary>
+    const int MaxExtraTies = 1_000;
+
+    /// <summary>
+    /// Every counter of <paramref name="scope"/> (every scope when null) whose period lies in
+    /// [<paramref name="fromPeriod"/>, <paramref name="toPeriod"/>] (ordinal order), summed over the scopes.
+    /// </summary>
+    Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The standings of <paramref name="period"/> in <paramref name="scope"/> (every scope when null) with a
+    /// positive amount, highest first (then by member): the first <paramref name="limit"/> and those tied
+    /// with the last of them (at most <see cref="MaxExtraTies"/> more).
+    /// </summary>
+    Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many distinct members had events in the periods of <paramref name="scope"/> (every scope when null;
+    /// a member counts once per scope) from <paramref name="fromPeriod"/> to <paramref name="toPeriod"/>
+    /// (ordinal order) that are as long as <paramref name="fromPeriod"/>: the months of a range, or one year, or
+    /// all time (from = to).
+    /// </summary>
+    Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="CountActiveMembersAsync"/>, for each period of the range on its own (periods without any left out).</summary>
+    Task<IReadOnlyList<KeyValuePair<string, long>>> CountActiveMembersByPeriodAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default);
+}

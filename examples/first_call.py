@@ -58,6 +58,10 @@ with grpc.insecure_channel(address) as channel:
     balance = volunteers.GetBalance(v1.GetBalanceRequest(volunteer_id="ana"), timeout=10, metadata=auth)
     print(f"balance: {balance.hours_minutes} minutes, {balance.points} points")
 
+    totals = communities.GetTotals(communities_pb2.GetTotalsRequest(community_id="riverside"), timeout=10, metadata=auth)
+    print(f"report: {totals.total.minutes_credited} minutes credited, {totals.total.points_issued} points issued,"
+          f" {totals.total.active_volunteers} active volunteer(s)")
+
     try:
         volunteers.DepositHours(v1.DepositHoursRequest(request_id="first-call-2", volunteer_id="ana", activity_id="park-cleanup", minutes=-5), timeout=10, metadata=auth)
     except grpc.RpcError as error:

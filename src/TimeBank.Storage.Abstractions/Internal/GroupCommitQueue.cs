@@ -66,6 +66,13 @@ internal sealed class GroupCommitQueue(string provider, int maxBatchSize, TimeSp
             }
         }
 
+        var taken = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var pending in batch)
+        {
+            StorageMetrics.Taken(provider, pending, taken);
+        }
+
+        StorageMetrics.Batch(provider, batch.Count);
         return true;
     }
 

@@ -10,8 +10,14 @@ internal sealed class PendingWrite(StateWrite write)
 
     public PendingOutcome Outcome { get; set; }
 
+    /// <summary>When it was queued and when the writer took it (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for <see cref="StorageMetrics"/>.</summary>
+    public long SubmittedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    public long TakenAt { get; set; }
+
     public void Complete()
     {
+        StorageMetrics.Completed(this);
         if (Outcome.Error is { } error)
         {
             Completion.TrySetException(error);

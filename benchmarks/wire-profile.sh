@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Where a durable deposit's time goes over gRPC (issue 13, the wire path): runs the server on SQLite and on a
+# throwaway PostgreSQL, drives durable deposits with the load generator, and reads in the same run
+#   - the client's view (load generator: deposits/s, p50/p99 from send to acknowledgement),
+#   - the server's view (TimeBank.Server meter: a call's time from its arrival at the pipeline to its answer),
+#   - storage's view (TimeBank.Storage meter: waiting for the writer, the batch's commit, batch sizes),
+#   - the CPU each process spent per deposit (server, load generator, PostgreSQL backends) against the cores there are.
+# Usage: benchmarks/wire-profile.sh [seconds=15] [providers=sqlite,postgres]. Needs dotnet-counters
+# (dotnet tool install -g dotnet-counters).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-15}
+providers=${2:-sqlite,postgres}
+connections=4
+in_flight=16
+counters=${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}
+[[ -x $counters ]] || { echo "wire-profile.sh needs dotnet-counters: dotnet tool install -g dotnet-counters" >&2; exit 2; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+  declare -F stop_throwaway_postgres >/dev/null && stop_throwaway_postgres
+}
+trap cleanup EXIT
+if [[ $providers == *postgres* ]]; then
+  source scripts/throwaway-postgres.sh
+  start_throwaway_postgres
+fi
+
+echo "building (Release)..." >&2
+dotnet build -c Release src/TimeBank.Server >/dev/null
+dotnet build -c Release benchmarks/TimeBank.LoadGen >/dev/null
+server=src/TimeBank.Server/bin/Release/net10.0/TimeBank.Server.dll
+loadgen=benchmarks/TimeBank.LoadGen/bin/Release/net10.0/TimeBank.LoadGen.dll
+ticks=$(getconf CLK_TCK)
+
+cpu_of() { # pids... -> CPU seconds (user + system) so far
+  local total=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] || continue
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  python3 -c "print($total / $ticks)"
+}
+postgres_pids() { pgrep -x postgres || true; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg) at start; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "load: $connections connections x $in_flight in flight, $seconds s measured, fresh request id per deposit"
+for provider in ${providers//,/ }; do
+  data="$work/$provider"
+  mkdir -p "$data"
+  extra=()
+  [[ $provider == postgres ]] && extra=(--TimeBank:Storage:Provider postgres --TimeBank:Storage:ConnectionString "$TIMEBANK_TEST_POSTGRES")
+  dotnet "$server" --urls http://127.0.0.1:5097 --TimeBank:DataDirectory "$data" "${extra[@]}" > "$data.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 60); do [[ -s "$data/admin.key" ]] && grep -q "listening" "$data.log" && break; sleep 0.5; done
+
+  # Runs for a fixed time (a background job ignores SIGINT, and the CSV is written as it goes).
+  "$counters" collect -p "$server_pid" --counters TimeBank.Server,TimeBank.Storage --format csv -o "$data.counters.csv" --refresh-interval 1 \
+    --duration "$(python3 -c "import sys; s = int(sys.argv[1]) + 6; print(f'00:00:{s // 60:02d}:{s % 60:02d}')" "$seconds")" > /dev/null 2>&1 &
+  counters_pid=$!
+  sleep 2
+  server_cpu0=$(cpu_of "$server_pid"); pg_cpu0=$(cpu_of $(postgres_pids))
+  dotnet "$loadgen" --address http://127.0.0.1:5097 --admin-key-file "$data/admin.key" --connections "$connections" --in-flight "$in_flight" \
+    --volunteers 1000 --seconds "$seconds" --warmup 2 --mix deposit --community "prof$provider" --json "$data.json" > "$data.loadgen.log" 2>&1 || true
+  server_cpu1=$(cpu_of "$server_pid"); pg_cpu1=$(cpu_of $(postgres_pids))
+  wait "$counters_pid" 2>/dev/null || true
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+
+  python3 - "$provider" "$data.json" "$data.counters.csv" "$server_cpu0" "$server_cpu1" "$pg_cpu0" "$pg_cpu1" "$(nproc)" <<'PY'
+import csv, json, sys, statistics
+provider, report, counters = sys.argv[1:4]
+server_cpu = float(sys.argv[5]) - float(sys.argv[4])
+pg_cpu = float(sys.argv[7]) - float(sys.argv[6])
+cores = int(sys.argv[8])
+r = json.load(open(report))
+total = r["total"]
+elapsed = r["measured_seconds"] + 2  # the warm-up's deposits are durable writes too
+deposits = total["count"] + r.get("warmup_operations", 0)
+series = {}
+with open(counters) as f:
+    for row in csv.reader(f):
+        if len(row) < 5 or row[0] == "Timestamp":
+            continue
+        name, value = row[2], row[4]
+        try:
+            series.setdefault(name, []).append(float(value))
+        except ValueError:
+            pass
+def med(fragment, percentile):
+    values = [v for k, vs in series.items() if fragment in k and f"Percentile={percentile}" in k for v in vs if v > 0]
+    return statistics.median(values) if values else float("nan")
+us = lambda seconds: seconds / deposits * 1e6 if deposits else float("nan")
+gen = r.get("generator_cpu_seconds", 0)
+print(f"\n{provider}: {total['ops_per_second']:.0f} deposits/s, client p50 {total['p50_ms']:.2f} ms, p99 {total['p99_ms']:.2f} ms, statuses {total['status_codes']}")
+print(f"  server handling (arrival at the pipeline to answer): p50 {med('timebank.rpc.duration', 50):.2f} ms, p95 {med('timebank.rpc.duration', 95):.2f} ms")
+print(f"  storage: waiting for the writer p50 {med('queue_wait', 50):.2f} ms, batch commit p50 {med('storage.commit', 50):.2f} ms, batch size p50 {med('batch_size', 50):.0f}, p95 {med('batch_size', 95):.0f}")
+print(f"  CPU per deposit: server {us(server_cpu):.0f} us, load generator {us(gen):.0f} us, PostgreSQL {us(pg_cpu):.0f} us;"
+      f" all three {(server_cpu + gen + pg_cpu) / elapsed / cores * 100:.0f}% of {cores} cores over the run")
+PY
+done

@@ -52,7 +52,8 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
         var sums = await reports.SumTalliesAsync(Scope, from, to);
         var registeredBefore = from == Periods.FirstMonth ? 0
             : (await reports.SumTalliesAsync(Scope, Periods.FirstMonth, PreviousMonth(from))).Where(s => s.Name == Figures.VolunteersRegistered).Sum(s => s.Amount);
-        var active = await reports.CountActiveMembersAsync(Scope, ActivePeriod(from, to), ActivePeriodEnd(from, to));
+        var (activeFrom, activeTo) = ActivePeriods(from, to);
+        var active = await reports.CountActiveMembersAsync(Scope, activeFrom, activeTo);
         var activeByMonth = (await reports.CountActiveMembersByPeriodAsync(Scope, from, to)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
         var total = ReportSums.Figures(sums, registeredBefore, active);
@@ -122,13 +123,14 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
             ? missing.Failure
             : null;
 
-    /// <summary>Where active volunteers are counted for a range: one year's standings when it is that whole year, all time's when it is open, else its months.</summary>
-    private static string ActivePeriod(string from, string to)
-        => from == Periods.FirstMonth && to == Periods.LastMonth ? Periods.AllTime
-            : from.EndsWith("-01", StringComparison.Ordinal) && to.EndsWith("-12", StringComparison.Ordinal) && from[..4] == to[..4] ? from[..4]
-            : from;
-
-    private static string ActivePeriodEnd(string from, string to) => ActivePeriod(from, to) is var start && start.Length == from.Length ? to : start;
+    /// <summary>
+    /// Which standings count a range's active volunteers: all time's when it is open at both ends, one year's when it
+    /// is that whole year (one index range either way), else its months' (each volunteer counted once).
+    /// </summary>
+    private static (string From, string To) ActivePeriods(string from, string to)
+        => from == Periods.FirstMonth && to == Periods.LastMonth ? (Periods.AllTime, Periods.AllTime)
+            : from.EndsWith("-01", StringComparison.Ordinal) && to.EndsWith("-12", StringComparison.Ordinal) && from[..4] == to[..4] ? (from[..4], from[..4])
+            : (from, to);
 
     private static string PreviousMonth(string month)
         => Periods.ParseMonth(month)!.Value is { Year: 1, Month: 1 } ? Periods.FirstMonth : Periods.Month(Periods.ParseMonth(month)!.Value.AddMonths(-1));

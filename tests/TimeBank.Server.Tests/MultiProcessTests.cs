@@ -268,6 +268,209 @@ public sealed class MultiProcessTests
         }
     }
 
+    /// <summary>
+    /// Reports across processes (issue 12): deposits with categories and hour transfers within and across two
+    /// communities, sent to either process, every third also to the other at once. Then the totals and the
+    /// leaderboard read from EACH process equal a recount of the journal table, and again after one process is
+    /// killed and another started in its place: the figures are the database's, whichever process took the write.
+    /// </summary>
+    [Fact]
+    public async Task Totals_and_leaderboards_read_from_either_process_equal_the_journal_before_and_after_one_is_killed()
+    {
+        var connectionString = await TestPostgres.CreateSchemaAsync();
+        string[] postgres = ["--TimeBank:Storage:Provider", "postgres", "--TimeBank:Storage:ConnectionString", connectionString];
+        await using var first = await ServerProcess.StartAsync(postgres);
+        var second = await ServerProcess.StartAsync(postgres);
+        await using var secondDisposer = new Disposer(() => second.DisposeAsync());
+        await RunningServer.CreateCommunitiesAsync(first.Client);
+        var communities = new Dictionary<string, string>();
+        for (var v = 0; v < Volunteers; v++)
+        {
+            var community = RunningServer.Communities[v % 2];
+            communities[$"v{v}"] = community;
+            await (v % 2 == 0 ? first : second).Client.RegisterVolunteerAsync(new RegisterVolunteerRequest
+                { RequestId = $"register-{v}", VolunteerId = $"v{v}", DisplayName = $"Volunteer {v}", CommunityId = community });
+        }
+
+        string[] categories = ["", "culture", "youth"];
+        var random = new Random(17);
+        // Each request is made once, up front: a duplicate is the same request, sent again.
+        var plan = Enumerable.Range(0, 300).Select(i =>
+        {
+            var options = new Rpc.Client.CallOptions(Timeout: TimeSpan.FromSeconds(30));
+            var transfer = new TransferHoursRequest
+                { RequestId = $"t-{i}", VolunteerId = $"v{i % Volunteers}", ToVolunteerId = $"v{((i * 7) + 1) % Volunteers}", Minutes = 1 + (i % 30), Code = TransferCode.Gift };
+            var deposit = new DepositHoursRequest
+                { RequestId = $"d-{i}", VolunteerId = $"v{random.Next(Volunteers)}", ActivityId = "act", Minutes = 1 + random.Next(120), Category = categories[random.Next(3)] };
+            Func<TimeBankClient, Task> send = i % 4 == 3
+                ? async client => await client.TransferHoursAsync(transfer, options)
+                : async client => await client.DepositHoursAsync(deposit, options);
+            return (Send: send, Server: random.Next(2));
+        }).ToArray();
+        var sends = plan.Concat(plan.Where((_, i) => i % 3 == 0).Select(p => (p.Send, Server: 1 - p.Server))).OrderBy(_ => random.Next()).ToArray();
+        using (var inFlight = new SemaphoreSlim(16))
+        {
+            TimeBankClient[] servers = [first.Client, second.Client];
+            await Task.WhenAll(sends.Select(async send =>
+            {
+                await inFlight.WaitAsync(TestContext.Current.CancellationToken);
+                try
+                {
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            await send.Send(servers[(send.Server + attempt) % 2]);
+                            return;
+                        }
+                        catch (RpcException e) when (e.Reason == "INSUFFICIENT_HOURS")
+                        {
+                            return; // a definite refusal: nothing written
+                        }
+                        catch (RpcException e) when ((e.StatusCode is StatusCode.Aborted or StatusCode.Unavailable || e.Reason == "TRANSFER_IN_PROGRESS") && attempt < 200)
+                        {
+                            await Task.Delay(Random.Shared.Next(5, 30), TestContext.Current.CancellationToken);
+                        }
+                    }
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
+        }
+
+        var recount = await ReportRecount.ReadAsync(connectionString, communities);
+        Assert.True(recount.Transfers > 0 && recount.Deposits > 0, $"{recount.Deposits} deposits and {recount.Transfers} transfers: the test tested little");
+        await recount.AssertReportsAsync(first.Client, "first process");
+        await recount.AssertReportsAsync(second.Client, "second process");
+
+        await second.DisposeAsync(); // killed, with whatever it had in memory
+        second = await ServerProcess.StartAsync(postgres);
+        await recount.AssertReportsAsync(first.Client, "first process, after the second was killed");
+        await recount.AssertReportsAsync(second.Client, "a new second process");
+    }
+
+    /// <summary>The all-time figures of deposits and transfers as community.proto defines them, recounted from the journal table's columns.</summary>
+    private sealed class ReportRecount
+    {
+        private readonly Dictionary<string, string> _communities;
+        private readonly Dictionary<string, ReportFigures> _totals = [];
+        private readonly Dictionary<(string Community, string Category), ReportFigures> _byCategory = [];
+        private readonly Dictionary<string, long> _minutes = [];
+
+        private ReportRecount(Dictionary<string, string> communities)
+        {
+            _communities = communities;
+            foreach (var scope in RunningServer.Communities.Append(""))
+            {
+                var registered = communities.Values.Count(c => scope.Length == 0 || c == scope);
+                _totals[scope] = new ReportFigures { VolunteersRegistered = registered, VolunteersRegisteredTotal = registered };
+            }
+        }
+
+        public int Deposits { get; private set; }
+
+        public int Transfers { get; private set; }
+
+        public static async Task<ReportRecount> ReadAsync(string connectionString, Dictionary<string, string> communities)
+        {
+            var recount = new ReportRecount(communities);
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand("SELECT grain_id, ledger, debit_account, credit_account, amount, code, kind, category, reference FROM journal", connection);
+            await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                recount.Add(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetString(7), reader.GetString(8));
+            }
+
+            foreach (var (scope, figures) in recount._totals)
+            {
+                figures.ActiveVolunteers = recount._minutes.Keys.Count(v => scope.Length == 0 || communities[v] == scope);
+            }
+
+            return recount;
+        }
+
+        private void Add(string grainId, int ledger, string debit, string credit, long amount, int code, int kind, string category, string reference)
+        {
+            var volunteer = grainId["volunteer/".Length..];
+            Assert.Equal($"volunteer/{volunteer}", grainId);
+            var own = _communities[volunteer];
+            var what = $"{grainId} ledger {ledger} code {code} kind {kind} {debit} -> {credit}";
+            var issuer = debit.Split('/') is ["community", var c, _] ? c : null;
+            switch (ledger, code, kind)
+            {
+                case (1, 1, 0) when credit == $"volunteer/{volunteer}/hours" && debit == $"community/{issuer}/hours-issued":
+                    Deposits++;
+                    Figures(issuer!, category, f => f.MinutesCredited += amount);
+                    _minutes[volunteer] = _minutes.GetValueOrDefault(volunteer) + amount;
+                    break;
+                case (2, 1, 0) when credit == $"volunteer/{volunteer}/points" && debit == $"community/{issuer}/points-issued":
+                    Figures(issuer!, category, f => f.PointsIssued += amount);
+                    break;
+                case (1, 2, 2) when debit == $"volunteer/{volunteer}/hours": // the payer's hold posted: the transfer completed
+                    Transfers++;
+                    var to = _communities[reference];
+                    if (to == own)
+                    {
+                        Figures(own, "", f => f.MinutesTransferredWithin += amount);
+                    }
+                    else
+                    {
+                        Figures(own, "", f => f.MinutesTransferredOut += amount);
+                        Figures(to, "", f => f.MinutesTransferredIn += amount);
+                    }
+
+                    break;
+                case (1, 2, 1 or 3) when debit == $"volunteer/{volunteer}/hours": // a transfer's hold, or its release when refused
+                case (1, 2, 0) when credit == $"volunteer/{volunteer}/hours": // the recipient's credit
+                    break;
+                default:
+                    Assert.Fail($"A journal row this recount does not know: {what}");
+                    break;
+            }
+        }
+
+        private void Figures(string community, string category, Action<ReportFigures> add)
+        {
+            foreach (var scope in new[] { community, "" })
+            {
+                add(_totals[scope]);
+                add(_byCategory.TryGetValue((scope, category), out var figures) ? figures : _byCategory[(scope, category)] = new ReportFigures());
+            }
+        }
+
+        public async Task AssertReportsAsync(TimeBankClient client, string from)
+        {
+            foreach (var scope in RunningServer.Communities.Append(""))
+            {
+                var totals = await client.GetTotalsAsync(new GetTotalsRequest { CommunityId = scope });
+                Assert.Equal((from, scope, _totals[scope]), (from, scope, totals.Total));
+
+                // Registrations are counted under no category, so "" is there even where nothing else is.
+                var categories = _byCategory.Where(c => c.Key.Community == scope).Select(c => c.Key.Category).Append("").Distinct().Order(StringComparer.Ordinal);
+                Assert.Equal(
+                    categories.Select(c => (from, scope, c, _byCategory.GetValueOrDefault((scope, c)) ?? new ReportFigures())),
+                    totals.ByCategory.Select(c => (from, scope, c.Category, c.Figures)));
+
+                var board = await client.GetLeaderboardAsync(new GetLeaderboardRequest { CommunityId = scope, Period = LeaderboardPeriod.AllTime, Top = 100 });
+                var expected = _minutes.Where(m => scope.Length == 0 || _communities[m.Key] == scope)
+                    .Select(m => (Rank: 1 + _minutes.Count(o => (scope.Length == 0 || _communities[o.Key] == scope) && o.Value > m.Value), Volunteer: m.Key, Community: _communities[m.Key], Minutes: m.Value))
+                    .OrderBy(e => e.Rank).ThenBy(e => e.Volunteer, StringComparer.Ordinal);
+                Assert.Equal(
+                    expected.Select(e => (from, scope, e.Rank, e.Volunteer, e.Community, e.Minutes)),
+                    board.Entries.OrderBy(e => e.Rank).ThenBy(e => e.VolunteerId, StringComparer.Ordinal).Select(e => (from, scope, e.Rank, e.VolunteerId, e.CommunityId, e.Minutes)));
+            }
+        }
+    }
+
+    private sealed class Disposer(Func<ValueTask> dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => dispose();
+    }
+
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);

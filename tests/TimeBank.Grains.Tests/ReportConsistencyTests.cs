@@ -450,6 +450,7 @@ public sealed class ReportConsistencyTests
             var total = Figures(facts, facts.Where(f => f.Figure == Registered).Sum(f => f.Amount), RegisteredUpTo(high), Active(services));
             var byCategory = facts.Select(f => f.Category).Distinct().Order(StringComparer.Ordinal)
                 .Select(c => new CategoryFigures(c, Figures(facts.Where(f => f.Category == c), 0, 0, 0)))
+                .Where(c => !Empty(c.Figures)) // the proto: a category with no figure is left out
                 .ToList();
             var byMonth = facts.Select(f => f.Month).Concat(services.Select(s => s.Month)).Distinct().Order(StringComparer.Ordinal)
                 .Select(m => new MonthFigures(m, Figures(
@@ -458,6 +459,7 @@ public sealed class ReportConsistencyTests
             var cells = facts.GroupBy(f => (f.Month, f.Category))
                 .OrderBy(g => g.Key.Month, StringComparer.Ordinal).ThenBy(g => g.Key.Category, StringComparer.Ordinal)
                 .Select(g => new ReportCell(g.Key.Month, g.Key.Category, Figures(g, 0, 0, 0)))
+                .Where(c => !Empty(c.Figures))
                 .ToList();
             return new CommunityTotals(community ?? "", from, to, total, byCategory, byMonth, asOf, cells);
         }
@@ -474,6 +476,9 @@ public sealed class ReportConsistencyTests
                 .OrderBy(e => e.Rank).ThenBy(e => e.VolunteerId, StringComparer.Ordinal)
                 .ToList();
         }
+
+        private static bool Empty(ReportFigures f)
+            => f.Money.Count == 0 && f == new ReportFigures(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, f.Money); // the same list: records compare it by reference
 
         private static ReportFigures Figures(IEnumerable<Fact> facts, long registered, long registeredTotal, long active)
         {

@@ -97,9 +97,9 @@ public sealed class ReportServiceTests
             "culture,minutes_credited,minutes,105", "culture,points_issued,points,17", "food,money_donated,CNY,500",
         ];
         var lines = new[] { "month,category,figure,unit,value" }
-            .Concat(all.Select(l => $"all,,{l}"))
+            .Concat(all.Select(l => $"all,*,{l}"))
             .Concat(byCategory.Select(l => $"all,{l}"))
-            .Concat(all.Select(l => $"{month},,{l}"))
+            .Concat(all.Select(l => $"{month},*,{l}"))
             .Concat(byCategory.Select(l => $"{month},{l}"));
         Assert.Equal(string.Concat(lines.Select(l => l + "\r\n")), csv);
     }

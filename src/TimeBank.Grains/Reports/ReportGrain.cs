@@ -59,6 +59,7 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
         var total = ReportSums.Figures(sums, registeredBefore, active);
         var byCategory = sums.Select(s => s.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(category => new CategoryFigures(category, ReportSums.Figures(sums.Where(s => s.Key == category), 0, 0, countsVolunteers: false)))
+            .Where(c => !ReportSums.IsEmpty(c.Figures)) // only registrations there: they are not kept by category
             .ToList();
 
         var months = sums.Select(s => s.Period).Concat(activeByMonth.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -75,6 +76,7 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
         var cells = sums.GroupBy(s => (s.Period, s.Key))
             .OrderBy(g => g.Key.Period, StringComparer.Ordinal).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
             .Select(g => new ReportCell(g.Key.Period, g.Key.Key, ReportSums.Figures(g, 0, 0, countsVolunteers: false)))
+            .Where(c => !ReportSums.IsEmpty(c.Figures))
             .ToList();
         return new CommunityTotals(CommunityId, query.FromMonth.Length == 0 ? "" : from, query.ToMonth.Length == 0 ? "" : to, total, byCategory, byMonth, asOf, cells);
     }

@@ -45,4 +45,11 @@ internal static class ReportSums
             MinutesTransfersReversed: Get(Reports.Figures.HoursTransfersReversed),
             Money: money);
     }
+
+    /// <summary>True when every figure is zero (what a category holds when only registrations, kept by month alone, fell in it).</summary>
+    public static bool IsEmpty(ReportFigures f)
+        => f.Money.Count == 0 && f.VolunteersRegistered == 0 && f.VolunteersRegisteredTotal == 0 && f.ActiveVolunteers == 0 && f.ActivitiesHeld == 0
+           && f.MinutesCredited == 0 && f.MinutesReversed == 0 && f.PointsIssued == 0 && f.PointsReversed == 0 && f.PointsRedeemed == 0
+           && f.PointsRefunded == 0 && f.MinutesTransferredIn == 0 && f.MinutesTransferredOut == 0 && f.MinutesTransferredWithin == 0
+           && f.MinutesTransfersReversed == 0;
 }

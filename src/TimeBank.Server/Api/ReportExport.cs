@@ -16,6 +16,13 @@ internal sealed class ReportExport
 {
     public const string Header = "month,category,figure,unit,value\r\n";
 
+    /// <summary>The month column of a line that sums the whole range (never a month, YYYY-MM).</summary>
+    public const string AllMonths = "all";
+
+    /// <summary>The category column of a line that sums every category (never a category: those are a-z 0-9 -), so
+    /// it is not mistaken for the empty category (no category).</summary>
+    public const string AllCategories = "*";
+
     /// <summary>A chunk is sent once it holds this many characters (whole lines only).</summary>
     private const int ChunkCharacters = 64 * 1024;
 
@@ -32,9 +39,9 @@ internal sealed class ReportExport
         // Read before the header: a refused request is an error with no chunk before it.
         var totals = await _getTotals(new GetTotalsRequest { CommunityId = request.CommunityId, FromMonth = request.FromMonth, ToMonth = request.ToMonth }, call);
         var csv = new StringBuilder(Header);
-        var lines = new List<(string Month, string Category, ReportFigures Figures)> { ("all", "", totals.Total) };
-        lines.AddRange(totals.ByCategory.Select(c => ("all", c.Category, c.Figures)));
-        lines.AddRange(totals.ByMonth.Select(m => (m.Month, "", m.Figures)));
+        var lines = new List<(string Month, string Category, ReportFigures Figures)> { (AllMonths, AllCategories, totals.Total) };
+        lines.AddRange(totals.ByCategory.Select(c => (AllMonths, c.Category, c.Figures)));
+        lines.AddRange(totals.ByMonth.Select(m => (m.Month, AllCategories, m.Figures)));
         lines.AddRange(totals.Cells.Select(c => (c.Month, c.Category, c.Figures)));
         foreach (var (month, category, figures) in lines)
         {

@@ -105,5 +105,12 @@ internal static class PostgresMigrations
 
             CREATE INDEX standings_by_amount ON standings (scope, period, amount DESC, member);
             """),
+        new(7, "active volunteers counted from the standings index alone", """
+            -- Counting a period's active volunteers (events > 0) read every standing's heap row: 140 ms for a year of
+            -- 50,000 volunteers. With events in the index it is an index-only scan, and the index was already
+            -- rewritten on every standings update (amount is in it, so no update is HOT).
+            DROP INDEX standings_by_amount;
+            CREATE INDEX standings_by_amount ON standings (scope, period, amount DESC, member) INCLUDE (events);
+            """),
     ];
 }

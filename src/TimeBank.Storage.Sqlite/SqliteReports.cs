@@ -31,12 +31,15 @@ internal static class SqliteReports
 
     public static async Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(SqliteConnection connection, string? scope, string period, int limit, CancellationToken cancellationToken)
     {
-        // The last place's amount first (one step down the index), then everyone at or above it.
-        var where = scope is null ? "period = $period AND amount > 0" : "scope = $scope AND period = $period AND amount > 0";
+        // The last place's amount first (one step down the index), then everyone at or above it. The outer query
+        // has no "amount > 0" of its own (the COALESCE's 1 already says it): given both bounds, SQLite ranges the
+        // index on amount > 0 and filters the whole period's standings (31 ms for a year of 50,000 volunteers),
+        // where amount >= the last place's reads only the top.
+        var where = scope is null ? "period = $period" : "scope = $scope AND period = $period";
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT scope, member, amount, events FROM standings
-             WHERE {where} AND amount >= COALESCE((SELECT amount FROM standings WHERE {where} ORDER BY amount DESC LIMIT 1 OFFSET $offset), 1)
+             WHERE {where} AND amount >= COALESCE((SELECT amount FROM standings WHERE {where} AND amount > 0 ORDER BY amount DESC LIMIT 1 OFFSET $offset), 1)
              ORDER BY amount DESC, member, scope
              LIMIT $cap
             """;

@@ -11,7 +11,8 @@ public static class Program
     /// <c>--raw-ceiling</c> the databases' batched-insert ceiling for deposit-shaped rows (see RawCeiling);
     /// <c>--bare-endpoint</c> serves one fixed gRPC answer on Kestrel h2c, the gateway's ceiling (see BareEndpoint);
     /// <c>--resident-volunteers</c> bytes per active volunteer with a million active (see ResidentVolunteers);
-    /// <c>--start-time</c> the server's start to SERVING on a filled PostgreSQL (see StartTime); anything
+    /// <c>--start-time</c> the server's start to SERVING on a filled PostgreSQL (see StartTime);
+    /// <c>--report-scale</c> report queries on a pilot-sized community, SQLite and PostgreSQL (see ReportScale); anything
     /// else goes to BenchmarkDotNet, e.g. <c>--filter '*'</c> or <c>--list flat</c>.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -19,6 +20,11 @@ public static class Program
         if (args.Contains("--durable", StringComparer.Ordinal))
         {
             return await DurableDeposits.RunAsync(args, Console.Out);
+        }
+
+        if (args.Contains("--report-scale", StringComparer.Ordinal))
+        {
+            return await ReportScale.RunAsync(args, Console.Out);
         }
 
         if (args.Contains("--start-time", StringComparer.Ordinal))

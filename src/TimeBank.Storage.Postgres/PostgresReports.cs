@@ -1,4 +1,5 @@
 using Npgsql;
+using TimeBank.Storage.Internal;
 using TimeBank.Storage.Reports;
 
 namespace TimeBank.Storage.Postgres;
@@ -30,17 +31,15 @@ internal static class PostgresReports
 
     public static async Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(NpgsqlDataSource dataSource, string? scope, string period, int limit, CancellationToken cancellationToken)
     {
-        // The last place's amount first (one step down the index), then everyone at or above it.
-        var where = scope is null ? "period = $1 AND amount > 0" : "scope = $4 AND period = $1 AND amount > 0";
+        // One period's standings, sorted: no index by amount is kept, since every deposit would rewrite it.
         await using var command = dataSource.CreateCommand($"""
             SELECT scope, member, amount, events FROM standings
-             WHERE {where} AND amount >= COALESCE((SELECT amount FROM standings WHERE {where} ORDER BY amount DESC LIMIT 1 OFFSET $2), 1)
+             WHERE {(scope is null ? "" : "scope = $3 AND ")}period = $1 AND amount > 0
              ORDER BY amount DESC, member, scope
-             LIMIT $3
+             LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = period });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)Math.Max(0, limit - 1) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)limit + IReportStore.MaxExtraTies });
+        command.Parameters.Add(new NpgsqlParameter { Value = TopStandings.RowsToRead(limit) });
         if (scope is not null)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = scope });
@@ -53,7 +52,7 @@ internal static class PostgresReports
             top.Add(new Standing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
 
-        return top;
+        return TopStandings.Take(top, limit);
     }
 
     public static async Task<long> CountActiveMembersAsync(NpgsqlDataSource dataSource, string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken)

@@ -101,8 +101,7 @@ internal static class SqliteMigrations
                 events INTEGER NOT NULL,
                 PRIMARY KEY (scope, period, member)
             ) WITHOUT ROWID;
-
-            CREATE INDEX standings_by_amount ON standings (scope, period, amount DESC, member);
+            -- No index by amount: it would be rewritten by every deposit; a leaderboard sorts one period's standings.
             """),
     ];
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using TimeBank.Storage.Internal;
 using TimeBank.Storage.Reports;
 
 namespace TimeBank.Storage.Sqlite;
@@ -31,14 +32,13 @@ internal static class SqliteReports
 
     public static async Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(SqliteConnection connection, string? scope, string period, int limit, CancellationToken cancellationToken)
     {
-        // The last place's amount first (one step down the index), then everyone at or above it.
-        var where = scope is null ? "period = $period AND amount > 0" : "scope = $scope AND period = $period AND amount > 0";
+        // One period's standings, sorted: no index by amount is kept, since every deposit would rewrite it.
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT scope, member, amount, events FROM standings
-             WHERE {where} AND amount >= COALESCE((SELECT amount FROM standings WHERE {where} ORDER BY amount DESC LIMIT 1 OFFSET $offset), 1)
+             WHERE {(scope is null ? "" : "scope = $scope AND ")}period = $period AND amount > 0
              ORDER BY amount DESC, member, scope
-             LIMIT $cap
+             LIMIT $rows
             """;
         if (scope is not null)
         {
@@ -46,8 +46,7 @@ internal static class SqliteReports
         }
 
         command.Parameters.AddWithValue("$period", period);
-        command.Parameters.AddWithValue("$offset", Math.Max(0, limit - 1));
-        command.Parameters.AddWithValue("$cap", (long)limit + IReportStore.MaxExtraTies);
+        command.Parameters.AddWithValue("$rows", TopStandings.RowsToRead(limit));
         var top = new List<Standing>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -55,7 +54,7 @@ internal static class SqliteReports
             top.Add(new Standing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
 
-        return top;
+        return TopStandings.Take(top, limit);
     }
 
     public static async Task<long> CountActiveMembersAsync(SqliteConnection connection, string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using TimeBank.Storage.Internal;
 using TimeBank.Storage.Keys;
 using TimeBank.Storage.Reports;
 
@@ -291,14 +292,9 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
                 .Where(s => (scope is null || s.Key.Scope == scope) && s.Key.Period == period && s.Value.Amount > 0)
                 .Select(s => new Standing(s.Key.Scope, s.Key.Member, s.Value.Amount, s.Value.Events))
                 .OrderByDescending(s => s.Amount).ThenBy(s => s.Member, StringComparer.Ordinal).ThenBy(s => s.Scope, StringComparer.Ordinal)
+                .Take((int)TopStandings.RowsToRead(limit))
                 .ToList();
-            if (ranked.Count <= limit)
-            {
-                return Task.FromResult<IReadOnlyList<Standing>>(ranked);
-            }
-
-            var last = limit > 0 ? ranked[limit - 1].Amount : long.MaxValue;
-            return Task.FromResult<IReadOnlyList<Standing>>(ranked.TakeWhile((s, i) => i < limit || s.Amount == last).Take(limit + IReportStore.MaxExtraTies).ToList());
+            return Task.FromResult(TopStandings.Take(ranked, limit));
         }
     }
 

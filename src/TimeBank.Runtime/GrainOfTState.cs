@@ -39,7 +39,7 @@ public abstract class Grain<TState> : Grain
     /// <exception cref="StorageUnavailableException">The database did not commit; the activation is discarded.</exception>
     /// <param name="request">The caller's request this write answers, stored in the same transaction.</param>
     /// <exception cref="DuplicateRequestException">The request id is already recorded; the activation is discarded.</exception>
-    /// <param name="reports">Running totals and standings the write changes, stored in the same transaction.</param>
+    /// <param name="reports">Running totals, marks and the standing the write changes, stored in the same transaction.</param>
     protected async Task WriteStateAsync(IReadOnlyList<JournalEntry>? journal = null, RequestRecord? request = null, ReportWrites? reports = null)
     {
         if (Activation.DiscardRequested)
@@ -63,7 +63,8 @@ public abstract class Grain<TState> : Grain
                     Reminders = reminders is { Items.Count: > 0 } ? System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(reminders.Items.Values.ToArray(), ReminderJson) : ReadOnlyMemory<byte>.Empty,
                     NextReminderAt = reminders is { Items.Count: > 0 } ? reminders.Items.Values.Min(r => r.Due) : null,
                     Tallies = reports?.Tallies ?? [],
-                    Standings = reports?.Standings ?? [],
+                    Marks = reports?.Marks ?? [],
+                    Standing = reports?.Standing,
                 },
                 CancellationToken.None);
             if (reminders is not null)

@@ -2,5 +2,5 @@ using TimeBank.Storage.Reports;
 
 namespace TimeBank.Runtime;
 
-/// <summary>What a state write adds to the running totals and standings reports read (stored with it, atomically).</summary>
-public sealed record ReportWrites(IReadOnlyList<Tally> Tallies, IReadOnlyList<StandingChange> Standings);
+/// <summary>What a state write adds for reports (stored with it, atomically): running totals, marks of taking part, and the grain's standing.</summary>
+public sealed record ReportWrites(IReadOnlyList<Tally> Tallies, IReadOnlyList<ActiveMark> Marks, Standing? Standing);

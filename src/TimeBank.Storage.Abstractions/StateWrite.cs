@@ -22,6 +22,9 @@ public sealed record StateWrite(string GrainId, long ExpectedVersion, ReadOnlyMe
     /// <summary>Running totals this write adds to, in its transaction (see <see cref="Tally"/>); empty for none.</summary>
     public IReadOnlyList<Tally> Tallies { get; init; } = [];
 
-    /// <summary>Standings this write changes, in its transaction (see <see cref="StandingChange"/>); empty for none.</summary>
-    public IReadOnlyList<StandingChange> Standings { get; init; } = [];
+    /// <summary>The grain's standing in its rankings, stored with its state (see <see cref="Reports.Standing"/>); null leaves it as stored.</summary>
+    public Standing? Standing { get; init; }
+
+    /// <summary>Marks of taking part this write makes true, each stored once (see <see cref="ActiveMark"/>); empty for none.</summary>
+    public IReadOnlyList<ActiveMark> Marks { get; init; } = [];
 }

@@ -16,18 +16,26 @@ internal static class PostgresBatchCommit
 {
     private const string LockSql = "SELECT grain_id FROM grain_state WHERE grain_id = ANY($1) ORDER BY grain_id FOR UPDATE";
 
+    // A write's standing goes in its state row; a write without one (nulls) leaves the row's as it was. Its scope and
+    // member are set with the row and never change.
     private const string UpdateSql = """
         UPDATE grain_state AS g
-           SET version = g.version + 1, payload = u.payload, updated_at = $4, reminders = u.reminders, next_reminder_at = u.due
-          FROM unnest($1::text[], $2::bigint[], $3::bytea[], $5::bytea[], $6::timestamptz[]) AS u(grain_id, expected, payload, reminders, due)
+           SET version = g.version + 1, payload = u.payload, updated_at = $4, reminders = u.reminders, next_reminder_at = u.due,
+               rank_month = coalesce(u.rmonth, g.rank_month), rank_month_amount = coalesce(u.rmonthamount, g.rank_month_amount),
+               rank_year = coalesce(u.ryear, g.rank_year), rank_year_amount = coalesce(u.ryearamount, g.rank_year_amount),
+               rank_all_amount = coalesce(u.rall, g.rank_all_amount)
+          FROM unnest($1::text[], $2::bigint[], $3::bytea[], $5::bytea[], $6::timestamptz[], $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[])
+               AS u(grain_id, expected, payload, reminders, due, rmonth, rmonthamount, ryear, ryearamount, rall)
          WHERE g.grain_id = u.grain_id AND g.version = u.expected
         RETURNING g.grain_id
         """;
 
     private const string InsertSql = """
-        INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at)
-        SELECT u.grain_id, 1, u.payload, $3, u.reminders, u.due
-          FROM unnest($1::text[], $2::bytea[], $4::bytea[], $5::timestamptz[]) WITH ORDINALITY AS u(grain_id, payload, reminders, due, n)
+        INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at,
+                                 rank_scope, rank_member, rank_month, rank_month_amount, rank_year, rank_year_amount, rank_all_amount)
+        SELECT u.grain_id, 1, u.payload, $3, u.reminders, u.due, u.rscope, u.rmember, u.rmonth, u.rmonthamount, u.ryear, u.ryearamount, u.rall
+          FROM unnest($1::text[], $2::bytea[], $4::bytea[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::bigint[], $12::bigint[])
+               WITH ORDINALITY AS u(grain_id, payload, reminders, due, rscope, rmember, rmonth, rmonthamount, ryear, ryearamount, rall, n)
          ORDER BY u.n
         ON CONFLICT (grain_id) DO NOTHING
         RETURNING grain_id
@@ -54,12 +62,12 @@ internal static class PostgresBatchCommit
         ON CONFLICT (scope, period, name, key) DO UPDATE SET amount = tallies.amount + excluded.amount
         """;
 
-    private const string StandingsSql = """
-        INSERT INTO standings (scope, period, member, amount, events)
-        SELECT u.scope, u.period, u.member, u.amount, u.events
-          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(scope, period, member, amount, events, n)
+    private const string MarksSql = """
+        INSERT INTO marks (scope, period, member)
+        SELECT u.scope, u.period, u.member
+          FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(scope, period, member, n)
          ORDER BY u.n
-        ON CONFLICT (scope, period, member) DO UPDATE SET amount = standings.amount + excluded.amount, events = standings.events + excluded.events
+        ON CONFLICT DO NOTHING
         """;
 
     /// <summary>Commits the batch and sets each write's outcome. Throws (outcomes unset) when the transaction fails.</summary>
@@ -108,7 +116,7 @@ internal static class PostgresBatchCommit
             await InsertJournalAsync(connection, transaction, journaled).ConfigureAwait(false);
         }
 
-        if (journaled.Any(p => p.Write.Tallies.Count > 0 || p.Write.Standings.Count > 0))
+        if (journaled.Any(p => p.Write.Tallies.Count > 0 || p.Write.Marks.Count > 0))
         {
             await ApplyReportsAsync(connection, transaction, journaled).ConfigureAwait(false);
         }
@@ -150,12 +158,12 @@ internal static class PostgresBatchCommit
     }
 
     /// <summary>
-    /// Adds the applied writes' tallies and standing changes, each counter once per batch and in key order (so
-    /// two processes' batches lock shared counters in the same order), in one round trip.
+    /// Adds the applied writes' tallies and marks, each counter once per batch and in key order (so two processes'
+    /// batches lock shared counters in the same order), in one round trip.
     /// </summary>
     private static async Task ApplyReportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] applied)
     {
-        var (tallies, standings) = ReportChanges.Sum(applied.Select(p => p.Write));
+        var (tallies, marks) = ReportChanges.Sum(applied.Select(p => p.Write));
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (tallies.Count > 0)
         {
@@ -164,11 +172,9 @@ internal static class PostgresBatchCommit
                 tallies.Select(t => t.Key.Key).ToArray(), tallies.Select(t => t.Value).ToArray()]));
         }
 
-        if (standings.Count > 0)
+        if (marks.Count > 0)
         {
-            batch.BatchCommands.Add(Command(StandingsSql, [
-                standings.Select(s => s.Key.Scope).ToArray(), standings.Select(s => s.Key.Period).ToArray(), standings.Select(s => s.Key.Member).ToArray(),
-                standings.Select(s => s.Value.Amount).ToArray(), standings.Select(s => s.Value.Events).ToArray()]));
+            batch.BatchCommands.Add(Command(MarksSql, [marks.Select(m => m.Scope).ToArray(), marks.Select(m => m.Period).ToArray(), marks.Select(m => m.Member).ToArray()]));
         }
 
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
@@ -208,14 +214,15 @@ internal static class PostgresBatchCommit
             batch.BatchCommands.Add(Command(LockSql, [ids]));
             batch.BatchCommands.Add(Command(UpdateSql, [
                 ids, updates.Select(p => p.Write.ExpectedVersion).ToArray(), updates.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc,
-                Reminders(updates), NextReminders(updates)]));
+                Reminders(updates), NextReminders(updates), .. StandingAmounts(updates)]));
             firstCounted++; // the lock's rows are not counted
         }
 
         if (inserts.Length > 0)
         {
             batch.BatchCommands.Add(Command(InsertSql, [
-                inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc, Reminders(inserts), NextReminders(inserts)]));
+                inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc, Reminders(inserts), NextReminders(inserts),
+                inserts.Select(p => p.Write.Standing?.Scope).ToArray(), inserts.Select(p => p.Write.Standing?.Member).ToArray(), .. StandingAmounts(inserts)]));
         }
 
         var applied = new HashSet<string>(StringComparer.Ordinal);
@@ -294,6 +301,14 @@ internal static class PostgresBatchCommit
 
         await copy.CompleteAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The standings' month, month amount, year, year amount and all-time amount, as five arrays (nulls where a write has none).</summary>
+    private static object[] StandingAmounts(PendingWrite[] writes) =>
+    [
+        writes.Select(p => p.Write.Standing?.Month).ToArray(), writes.Select(p => p.Write.Standing?.MonthAmount).ToArray(),
+        writes.Select(p => p.Write.Standing?.Year).ToArray(), writes.Select(p => p.Write.Standing?.YearAmount).ToArray(),
+        writes.Select(p => p.Write.Standing?.AllAmount).ToArray(),
+    ];
 
     private static byte[]?[] Reminders(PendingWrite[] writes) => writes.Select(p => p.Write.Reminders.IsEmpty ? null : p.Write.Reminders.ToArray()).ToArray();
 

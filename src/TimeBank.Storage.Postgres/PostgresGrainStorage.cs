@@ -196,8 +196,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore, IReportS
     public Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
         => ReadAsync(() => PostgresReports.SumTalliesAsync(_dataSource, scope, fromPeriod, toPeriod, cancellationToken));
 
-    public Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default)
-        => ReadAsync(() => PostgresReports.ReadTopStandingsAsync(_dataSource, scope, period, limit, cancellationToken));
+    public Task<IReadOnlyList<RankedMember>> ReadTopAsync(string? scope, StandingPeriod kind, string period, int limit, CancellationToken cancellationToken = default)
+        => ReadAsync(() => PostgresReports.ReadTopAsync(_dataSource, scope, kind, period, limit, cancellationToken));
 
     public Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
         => ReadAsync(() => PostgresReports.CountActiveMembersAsync(_dataSource, scope, fromPeriod, toPeriod, cancellationToken));

@@ -82,12 +82,10 @@ internal static class PostgresMigrations
                 ADD COLUMN next_reminder_at timestamptz NULL;
             CREATE INDEX grain_state_by_reminder ON grain_state (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
             """),
-        new(6, "report tallies and standings", """
-            -- Running totals and rankings kept by the writes they count, in the same transaction (see IReportStore).
-            -- Byte order ("C") for periods and names, as SQLite and the in-memory store compare them.
-            -- Only the keys are indexed and pages keep room (fillfactor), so adding to a counter is a HOT update: no
-            -- index entry is written, which keeps what a deposit costs close to what it cost before reports. A
-            -- leaderboard sorts one period's standings instead of walking an index by amount.
+        new(6, "report tallies, standings and marks", """
+            -- What reports read, kept by the writes they count in the same transaction (see IReportStore). Byte order
+            -- ("C") for periods and names, as SQLite and the in-memory store compare them. Pages keep room (fillfactor)
+            -- so adding to a counter is a HOT update: no index entry is written.
             CREATE TABLE tallies (
                 scope  text COLLATE "C" NOT NULL,
                 period text COLLATE "C" NOT NULL,
@@ -97,14 +95,25 @@ internal static class PostgresMigrations
                 PRIMARY KEY (scope, period, name, key)
             ) WITH (fillfactor = 70);
 
-            CREATE TABLE standings (
+            -- Who took part when: written once per member and period, so most writes add no row here.
+            CREATE TABLE marks (
                 scope  text COLLATE "C" NOT NULL,
                 period text COLLATE "C" NOT NULL,
                 member text COLLATE "C" NOT NULL,
-                amount bigint           NOT NULL,
-                events bigint           NOT NULL,
                 PRIMARY KEY (scope, period, member)
-            ) WITH (fillfactor = 70);
+            );
+
+            -- A grain's standing lives in its own state row, written by the statement that writes the state: no row of
+            -- its own per write, and (only the scope being indexed, which never changes) still a HOT update.
+            ALTER TABLE grain_state
+                ADD COLUMN rank_scope        text COLLATE "C" NULL,
+                ADD COLUMN rank_member       text COLLATE "C" NULL,
+                ADD COLUMN rank_month        text COLLATE "C" NULL,
+                ADD COLUMN rank_month_amount bigint           NULL,
+                ADD COLUMN rank_year         text COLLATE "C" NULL,
+                ADD COLUMN rank_year_amount  bigint           NULL,
+                ADD COLUMN rank_all_amount   bigint           NULL;
+            CREATE INDEX grain_state_by_rank_scope ON grain_state (rank_scope) WHERE rank_scope IS NOT NULL;
             """),
     ];
 }

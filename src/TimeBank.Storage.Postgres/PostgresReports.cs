@@ -29,27 +29,34 @@ internal static class PostgresReports
         return sums;
     }
 
-    public static async Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(NpgsqlDataSource dataSource, string? scope, string period, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RankedMember>> ReadTopAsync(
+        NpgsqlDataSource dataSource, string? scope, StandingPeriod kind, string period, int limit, CancellationToken cancellationToken)
     {
-        // One period's standings, sorted: no index by amount is kept, since every deposit would rewrite it.
-        await using var command = dataSource.CreateCommand($"""
-            SELECT scope, member, amount, events FROM standings
-             WHERE {(scope is null ? "" : "scope = $3 AND ")}period = $1 AND amount > 0
-             ORDER BY amount DESC, member, scope
-             LIMIT $2
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = period });
-        command.Parameters.Add(new NpgsqlParameter { Value = TopStandings.RowsToRead(limit) });
-        if (scope is not null)
+        // The scope's state rows, sorted by the amount ranked: no index by amount is kept, since every write would rewrite it.
+        var (amount, filter) = kind switch
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = scope });
+            StandingPeriod.Month => ("rank_month_amount", " AND rank_month = $3"),
+            StandingPeriod.Year => ("rank_year_amount", " AND rank_year = $3"),
+            _ => ("rank_all_amount", ""),
+        };
+        await using var command = dataSource.CreateCommand($"""
+            SELECT rank_scope, rank_member, {amount} FROM grain_state
+             WHERE {(scope is null ? "rank_scope IS NOT NULL" : "rank_scope = $2")}{filter} AND {amount} > 0
+             ORDER BY {amount} DESC, rank_member, rank_scope
+             LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = TopStandings.RowsToRead(limit) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scope ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        if (kind != StandingPeriod.AllTime)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = period });
         }
 
-        var top = new List<Standing>();
+        var top = new List<RankedMember>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            top.Add(new Standing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+            top.Add(new RankedMember(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         }
 
         return TopStandings.Take(top, limit);
@@ -58,15 +65,15 @@ internal static class PostgresReports
     public static async Task<long> CountActiveMembersAsync(NpgsqlDataSource dataSource, string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken)
     {
         await using var command = ActiveCommand(dataSource, scope, fromPeriod, toPeriod, fromPeriod == toPeriod
-            ? "SELECT COUNT(*) FROM standings WHERE {0}"
-            : "SELECT COUNT(*) FROM (SELECT DISTINCT scope, member FROM standings WHERE {0}) AS members");
+            ? "SELECT COUNT(*) FROM marks WHERE {0}"
+            : "SELECT COUNT(*) FROM (SELECT DISTINCT scope, member FROM marks WHERE {0}) AS members");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public static async Task<IReadOnlyList<KeyValuePair<string, long>>> CountActiveMembersByPeriodAsync(
         NpgsqlDataSource dataSource, string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken)
     {
-        await using var command = ActiveCommand(dataSource, scope, fromPeriod, toPeriod, "SELECT period, COUNT(*) FROM standings WHERE {0} GROUP BY period");
+        await using var command = ActiveCommand(dataSource, scope, fromPeriod, toPeriod, "SELECT period, COUNT(*) FROM marks WHERE {0} GROUP BY period");
         var counts = new List<KeyValuePair<string, long>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -77,10 +84,10 @@ internal static class PostgresReports
         return counts;
     }
 
-    /// <summary>Standings with events in the periods of the range as long as its start (months, or one year, or all time).</summary>
+    /// <summary>Marks in the periods of the range as long as its start (months, or one year, or all time).</summary>
     private static NpgsqlCommand ActiveCommand(NpgsqlDataSource dataSource, string? scope, string fromPeriod, string toPeriod, string sql)
     {
-        var filter = $"{(scope is null ? "" : "scope = $4 AND ")}period BETWEEN $1 AND $2 AND length(period) = $3 AND events > 0";
+        var filter = $"{(scope is null ? "" : "scope = $4 AND ")}period BETWEEN $1 AND $2 AND length(period) = $3";
         var command = dataSource.CreateCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, filter));
         command.Parameters.Add(new NpgsqlParameter { Value = fromPeriod });
         command.Parameters.Add(new NpgsqlParameter { Value = toPeriod });

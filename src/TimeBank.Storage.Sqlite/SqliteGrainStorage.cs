@@ -194,8 +194,8 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportSto
     public Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
         => ReadAsync(connection => SqliteReports.SumTalliesAsync(connection, scope, fromPeriod, toPeriod, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default)
-        => ReadAsync(connection => SqliteReports.ReadTopStandingsAsync(connection, scope, period, limit, cancellationToken), cancellationToken);
+    public Task<IReadOnlyList<RankedMember>> ReadTopAsync(string? scope, StandingPeriod kind, string period, int limit, CancellationToken cancellationToken = default)
+        => ReadAsync(connection => SqliteReports.ReadTopAsync(connection, scope, kind, period, limit, cancellationToken), cancellationToken);
 
     public Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default)
         => ReadAsync(connection => SqliteReports.CountActiveMembersAsync(connection, scope, fromPeriod, toPeriod, cancellationToken), cancellationToken);

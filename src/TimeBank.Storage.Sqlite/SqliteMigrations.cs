@@ -82,8 +82,8 @@ internal static class SqliteMigrations
             ALTER TABLE grain_state ADD COLUMN next_reminder_at INTEGER NULL;
             CREATE INDEX grain_state_by_reminder ON grain_state (next_reminder_at) WHERE next_reminder_at IS NOT NULL;
             """),
-        new(6, "report tallies and standings", """
-            -- Running totals and rankings kept by the writes they count, in the same transaction (see IReportStore).
+        new(6, "report tallies, standings and marks", """
+            -- What reports read, kept by the writes they count in the same transaction (see IReportStore).
             CREATE TABLE tallies (
                 scope  TEXT    NOT NULL,
                 period TEXT    NOT NULL,
@@ -93,15 +93,25 @@ internal static class SqliteMigrations
                 PRIMARY KEY (scope, period, name, key)
             ) WITHOUT ROWID;
 
-            CREATE TABLE standings (
-                scope  TEXT    NOT NULL,
-                period TEXT    NOT NULL,
-                member TEXT    NOT NULL,
-                amount INTEGER NOT NULL,
-                events INTEGER NOT NULL,
+            -- Who took part when: written once per member and period, so most writes add no row here.
+            CREATE TABLE marks (
+                scope  TEXT NOT NULL,
+                period TEXT NOT NULL,
+                member TEXT NOT NULL,
                 PRIMARY KEY (scope, period, member)
             ) WITHOUT ROWID;
-            -- No index by amount: it would be rewritten by every deposit; a leaderboard sorts one period's standings.
+
+            -- A grain's standing lives in its own state row, written by the statement that writes the state: no row
+            -- and no index of its own per write. Only the scope is indexed, and it never changes once the row exists;
+            -- a ranking sorts its scope's rows.
+            ALTER TABLE grain_state ADD COLUMN rank_scope        TEXT    NULL;
+            ALTER TABLE grain_state ADD COLUMN rank_member       TEXT    NULL;
+            ALTER TABLE grain_state ADD COLUMN rank_month        TEXT    NULL;
+            ALTER TABLE grain_state ADD COLUMN rank_month_amount INTEGER NULL;
+            ALTER TABLE grain_state ADD COLUMN rank_year         TEXT    NULL;
+            ALTER TABLE grain_state ADD COLUMN rank_year_amount  INTEGER NULL;
+            ALTER TABLE grain_state ADD COLUMN rank_all_amount   INTEGER NULL;
+            CREATE INDEX grain_state_by_rank_scope ON grain_state (rank_scope) WHERE rank_scope IS NOT NULL;
             """),
     ];
 }

@@ -30,14 +30,21 @@ internal static class SqliteReports
         return sums;
     }
 
-    public static async Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(SqliteConnection connection, string? scope, string period, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RankedMember>> ReadTopAsync(
+        SqliteConnection connection, string? scope, StandingPeriod kind, string period, int limit, CancellationToken cancellationToken)
     {
-        // One period's standings, sorted: no index by amount is kept, since every deposit would rewrite it.
+        // The scope's state rows, sorted by the amount ranked: no index by amount is kept, since every write would rewrite it.
+        var (amount, filter) = kind switch
+        {
+            StandingPeriod.Month => ("rank_month_amount", " AND rank_month = $period"),
+            StandingPeriod.Year => ("rank_year_amount", " AND rank_year = $period"),
+            _ => ("rank_all_amount", ""),
+        };
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT scope, member, amount, events FROM standings
-             WHERE {(scope is null ? "" : "scope = $scope AND ")}period = $period AND amount > 0
-             ORDER BY amount DESC, member, scope
+            SELECT rank_scope, rank_member, {amount} FROM grain_state
+             WHERE {(scope is null ? "rank_scope IS NOT NULL" : "rank_scope = $scope")}{filter} AND {amount} > 0
+             ORDER BY {amount} DESC, rank_member, rank_scope
              LIMIT $rows
             """;
         if (scope is not null)
@@ -47,11 +54,11 @@ internal static class SqliteReports
 
         command.Parameters.AddWithValue("$period", period);
         command.Parameters.AddWithValue("$rows", TopStandings.RowsToRead(limit));
-        var top = new List<Standing>();
+        var top = new List<RankedMember>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            top.Add(new Standing(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+            top.Add(new RankedMember(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         }
 
         return TopStandings.Take(top, limit);
@@ -60,15 +67,15 @@ internal static class SqliteReports
     public static async Task<long> CountActiveMembersAsync(SqliteConnection connection, string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken)
     {
         await using var command = ActiveCommand(connection, scope, fromPeriod, toPeriod, fromPeriod == toPeriod
-            ? "SELECT COUNT(*) FROM standings WHERE {0}"
-            : "SELECT COUNT(*) FROM (SELECT DISTINCT scope, member FROM standings WHERE {0})");
+            ? "SELECT COUNT(*) FROM marks WHERE {0}"
+            : "SELECT COUNT(*) FROM (SELECT DISTINCT scope, member FROM marks WHERE {0})");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public static async Task<IReadOnlyList<KeyValuePair<string, long>>> CountActiveMembersByPeriodAsync(
         SqliteConnection connection, string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken)
     {
-        await using var command = ActiveCommand(connection, scope, fromPeriod, toPeriod, "SELECT period, COUNT(*) FROM standings WHERE {0} GROUP BY period");
+        await using var command = ActiveCommand(connection, scope, fromPeriod, toPeriod, "SELECT period, COUNT(*) FROM marks WHERE {0} GROUP BY period");
         var counts = new List<KeyValuePair<string, long>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -79,11 +86,11 @@ internal static class SqliteReports
         return counts;
     }
 
-    /// <summary>Standings with events in the periods of the range as long as its start (months, or one year, or all time).</summary>
+    /// <summary>Marks in the periods of the range as long as its start (months, or one year, or all time).</summary>
     private static SqliteCommand ActiveCommand(SqliteConnection connection, string? scope, string fromPeriod, string toPeriod, string sql)
     {
         var command = connection.CreateCommand();
-        var filter = $"{(scope is null ? "" : "scope = $scope AND ")}period BETWEEN $from AND $to AND length(period) = $length AND events > 0";
+        var filter = $"{(scope is null ? "" : "scope = $scope AND ")}period BETWEEN $from AND $to AND length(period) = $length";
         command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, filter);
         if (scope is not null)
         {

@@ -22,7 +22,7 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly SqliteCommand _insertJournal;
     private readonly SqliteCommand _insertRequest;
     private readonly SqliteCommand _addTally;
-    private readonly SqliteCommand _changeStanding;
+    private readonly SqliteCommand _insertMark;
 
     public SqliteWriteCommands(SqliteConnection connection)
     {
@@ -31,12 +31,17 @@ internal sealed class SqliteWriteCommands : IDisposable
         _rollbackTo = Create(connection, "ROLLBACK TO grain_write");
         _insertState = Create(
             connection,
-            "INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at) VALUES ($id, 1, $payload, $now, $reminders, $due) ON CONFLICT (grain_id) DO NOTHING",
-            "$id", "$payload", "$now", "$reminders", "$due");
+            "INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at, rank_scope, rank_member, rank_month, rank_month_amount, rank_year, rank_year_amount, rank_all_amount) "
+            + "VALUES ($id, 1, $payload, $now, $reminders, $due, $rscope, $rmember, $rmonth, $rmonthamount, $ryear, $ryearamount, $rall) ON CONFLICT (grain_id) DO NOTHING",
+            "$id", "$payload", "$now", "$reminders", "$due", "$rscope", "$rmember", "$rmonth", "$rmonthamount", "$ryear", "$ryearamount", "$rall");
         _updateState = Create(
             connection,
-            "UPDATE grain_state SET version = version + 1, payload = $payload, updated_at = $now, reminders = $reminders, next_reminder_at = $due WHERE grain_id = $id AND version = $expected",
-            "$id", "$payload", "$now", "$reminders", "$due", "$expected");
+            // The standing's amounts only: its scope and member are set with the row and never change, so the scope's
+            // index is not rewritten by every write (a write without a standing leaves the amounts as they are).
+            "UPDATE grain_state SET version = version + 1, payload = $payload, updated_at = $now, reminders = $reminders, next_reminder_at = $due, "
+            + "rank_month = coalesce($rmonth, rank_month), rank_month_amount = coalesce($rmonthamount, rank_month_amount), rank_year = coalesce($ryear, rank_year), "
+            + "rank_year_amount = coalesce($ryearamount, rank_year_amount), rank_all_amount = coalesce($rall, rank_all_amount) WHERE grain_id = $id AND version = $expected",
+            "$id", "$payload", "$now", "$reminders", "$due", "$expected", "$rmonth", "$rmonthamount", "$ryear", "$ryearamount", "$rall");
         _insertJournal = Create(
             connection,
             $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $actor, $kind, $pending, $timeout, $category, $memo, $policy, $chain, $id)",
@@ -52,10 +57,10 @@ internal sealed class SqliteWriteCommands : IDisposable
             connection,
             "INSERT INTO tallies (scope, period, name, key, amount) VALUES ($scope, $period, $name, $key, $amount) ON CONFLICT (scope, period, name, key) DO UPDATE SET amount = amount + excluded.amount",
             "$scope", "$period", "$name", "$key", "$amount");
-        _changeStanding = Create(
+        _insertMark = Create(
             connection,
-            "INSERT INTO standings (scope, period, member, amount, events) VALUES ($scope, $period, $member, $amount, $events) ON CONFLICT (scope, period, member) DO UPDATE SET amount = amount + excluded.amount, events = events + excluded.events",
-            "$scope", "$period", "$member", "$amount", "$events");
+            "INSERT INTO marks (scope, period, member) VALUES ($scope, $period, $member) ON CONFLICT DO NOTHING",
+            "$scope", "$period", "$member");
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -68,16 +73,16 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertJournal.Transaction = transaction;
         _insertRequest.Transaction = transaction;
         _addTally.Transaction = transaction;
-        _changeStanding.Transaction = transaction;
+        _insertMark.Transaction = transaction;
     }
 
     /// <summary>
-    /// Adds the tallies and standing changes of the batch's applied writes, each counter once with the sum of
-    /// its changes: a busy month's counter is written once per batch, not once per write.
+    /// Adds the tallies and marks of the batch's applied writes, each counter once with the sum of its changes
+    /// (a busy month's counter is written once per batch, not once per write) and each mark once.
     /// </summary>
     public void ApplyReports(IEnumerable<StateWrite> applied)
     {
-        var (tallies, standings) = ReportChanges.Sum(applied);
+        var (tallies, marks) = ReportChanges.Sum(applied);
         foreach (var (t, amount) in tallies.Select(t => (t.Key, t.Value)))
         {
             var p = _addTally.Parameters;
@@ -89,15 +94,13 @@ internal sealed class SqliteWriteCommands : IDisposable
             _addTally.ExecuteNonQuery();
         }
 
-        foreach (var (s, (amount, events)) in standings.Select(s => (s.Key, s.Value)))
+        foreach (var mark in marks)
         {
-            var p = _changeStanding.Parameters;
-            p["$scope"].Value = s.Scope;
-            p["$period"].Value = s.Period;
-            p["$member"].Value = s.Member;
-            p["$amount"].Value = amount;
-            p["$events"].Value = events;
-            _changeStanding.ExecuteNonQuery();
+            var p = _insertMark.Parameters;
+            p["$scope"].Value = mark.Scope;
+            p["$period"].Value = mark.Period;
+            p["$member"].Value = mark.Member;
+            _insertMark.ExecuteNonQuery();
         }
     }
 
@@ -161,7 +164,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertJournal.Dispose();
         _insertRequest.Dispose();
         _addTally.Dispose();
-        _changeStanding.Dispose();
+        _insertMark.Dispose();
     }
 
     private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
@@ -184,6 +187,18 @@ internal sealed class SqliteWriteCommands : IDisposable
         command.Parameters["$now"].Value = nowMilliseconds;
         command.Parameters["$reminders"].Value = write.Reminders.IsEmpty ? DBNull.Value : write.Reminders.ToArray();
         command.Parameters["$due"].Value = write.NextReminderAt is { } due ? UnixMicroseconds.From(due) : DBNull.Value;
+        var standing = write.Standing;
+        if (write.ExpectedVersion == 0)
+        {
+            command.Parameters["$rscope"].Value = (object?)standing?.Scope ?? DBNull.Value;
+            command.Parameters["$rmember"].Value = (object?)standing?.Member ?? DBNull.Value;
+        }
+
+        command.Parameters["$rmonth"].Value = (object?)standing?.Month ?? DBNull.Value;
+        command.Parameters["$rmonthamount"].Value = (object?)standing?.MonthAmount ?? DBNull.Value;
+        command.Parameters["$ryear"].Value = (object?)standing?.Year ?? DBNull.Value;
+        command.Parameters["$ryearamount"].Value = (object?)standing?.YearAmount ?? DBNull.Value;
+        command.Parameters["$rall"].Value = (object?)standing?.AllAmount ?? DBNull.Value;
         if (write.ExpectedVersion != 0)
         {
             command.Parameters["$expected"].Value = write.ExpectedVersion;

@@ -16,7 +16,7 @@ public sealed class Changes
 {
     private readonly List<AppliedTransfer> _transfers = [];
     private List<Tally>? _tallies;
-    private List<StandingChange>? _standings;
+    private List<ActiveMark>? _marks;
     private readonly string _grainId;
     private readonly long _firstSequence;
 
@@ -82,21 +82,12 @@ public sealed class Changes
         }
     }
 
-    /// <summary>
-    /// Moves a volunteer's standing in their community's rankings for the month, the year and all time of
-    /// <paramref name="at"/> by <paramref name="minutes"/>; <paramref name="services"/> counts services credited
-    /// (what makes a volunteer active in a period; a correction counts none).
-    /// </summary>
-    public void Rank(string communityId, string volunteerId, long minutes, long services, DateTimeOffset at)
-    {
-        _standings ??= [];
-        foreach (var period in new[] { Periods.Month(at), Periods.Year(at), Periods.AllTime })
-        {
-            _standings.Add(new StandingChange(communityId, period, volunteerId, minutes, services));
-        }
-    }
+    /// <summary>Marks that <paramref name="member"/> took part in <paramref name="period"/> of <paramref name="scope"/> (stored once; see <see cref="ActiveMark"/>).</summary>
+    public void Mark(string scope, string period, string member) => (_marks ??= []).Add(new ActiveMark(scope, period, member));
 
-    internal ReportWrites? Reports => _tallies is null && _standings is null ? null : new ReportWrites(_tallies ?? [], _standings ?? []);
+    /// <summary>What the write adds for reports, with the grain's standing as it stands after the change (null: none kept).</summary>
+    internal ReportWrites? Reports(Storage.Reports.Standing? standing)
+        => _tallies is null && _marks is null && standing is null ? null : new ReportWrites(_tallies ?? [], _marks ?? [], standing);
 
     internal sealed record AppliedTransfer(Transfer Transfer, string Memo, long BalanceAfter, long PolicyVersion);
 }

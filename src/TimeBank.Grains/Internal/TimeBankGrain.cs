@@ -114,7 +114,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
             request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(result.Value, Json), changes.Now);
         try
         {
-            await WriteStateAsync(journal, record, changes.Reports);
+            await WriteStateAsync(journal, record, changes.Reports(CurrentStanding));
         }
         catch (DuplicateRequestException)
         {
@@ -159,6 +159,9 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     protected virtual void Report(Transfer transfer, Changes changes)
     {
     }
+
+    /// <summary>The grain's standing in its rankings as its state holds it, written with every mutation; null for grains that keep none.</summary>
+    protected virtual Storage.Reports.Standing? CurrentStanding => null;
 
     /// <summary>
     /// Called once a mutation is to be written, with its time: where a grain drops what it no longer needs to

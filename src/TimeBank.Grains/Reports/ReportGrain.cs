@@ -21,7 +21,7 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
 
     /// <summary>
     /// Active volunteers of settled months (see <see cref="SettledThrough"/>), by the range counted: counting them
-    /// reads every standing of the range (~100 ms for a year of 50,000 volunteers), and they can no longer change.
+    /// reads every mark of the range (~100 ms for a year of 50,000 volunteers), and they can no longer change.
     /// Lost when the activation is collected; recounted by the next report.
     /// </summary>
     private readonly Dictionary<(string From, string To, bool ByMonth), IReadOnlyList<KeyValuePair<string, long>>> _settledActive = [];
@@ -110,13 +110,13 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
         }
 
         var asOf = Clock.GetUtcNow();
-        var period = query.Period switch
+        var (kind, period) = query.Period switch
         {
-            LeaderboardPeriod.ThisMonth => Periods.Month(asOf),
-            LeaderboardPeriod.ThisYear => Periods.Year(asOf),
-            _ => Periods.AllTime,
+            LeaderboardPeriod.ThisMonth => (StandingPeriod.Month, Periods.Month(asOf)),
+            LeaderboardPeriod.ThisYear => (StandingPeriod.Year, Periods.Year(asOf)),
+            _ => (StandingPeriod.AllTime, Periods.AllTime),
         };
-        var top = await reports.ReadTopStandingsAsync(Scope, period, query.Top == 0 ? DefaultTop : query.Top);
+        var top = await reports.ReadTopAsync(Scope, kind, period, query.Top == 0 ? DefaultTop : query.Top);
         var names = await Task.WhenAll(top.Select(s => GrainFactory.GetGrain<IVolunteerGrain>(s.Member).GetDisplayNameAsync()));
         var entries = new List<LeaderboardEntry>(top.Count);
         for (var i = 0; i < top.Count; i++)
@@ -130,9 +130,9 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
     }
 
     /// <summary>
-    /// The last month no write can still count in: a volunteer becomes active by a service credited at the time of
-    /// its write (<see cref="Internal.Changes.Rank"/> takes the transfer's time, and services take the time they
-    /// are applied), which commits within seconds; a day's margin covers that and clocks that disagree.
+    /// The last month no write can still count in: a volunteer is marked active by a service credited at the time of
+    /// its write (the volunteer's ranking takes the transfer's time, and services take the time they are applied),
+    /// which commits within seconds; a day's margin covers that and clocks that disagree.
     /// </summary>
     private static string SettledThrough(DateTimeOffset now) => PreviousMonth(Periods.Month(now.AddDays(-1)));
 
@@ -147,7 +147,7 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
         return (await SettledAsync((from, to, ByMonth: false), async () => [KeyValuePair.Create("", await reports.CountActiveMembersAsync(Scope, from, to))]))[0].Value;
     }
 
-    /// <summary>The range's settled months from the cache, the rest from the standings.</summary>
+    /// <summary>The range's settled months from the cache, the rest from the marks.</summary>
     private async Task<IEnumerable<KeyValuePair<string, long>>> CountActiveByMonthAsync(string from, string to, string settled)
     {
         if (string.CompareOrdinal(from, settled) > 0)
@@ -183,7 +183,7 @@ public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
             : null;
 
     /// <summary>
-    /// Which standings count a range's active volunteers: all time's when it is open at both ends, one year's when it
+    /// Which marks count a range's active volunteers: all time's when it is open at both ends, one year's when it
     /// is that whole year (one index range either way), else its months' (each volunteer counted once).
     /// </summary>
     private static (string From, string To) ActivePeriods(string from, string to)

@@ -25,7 +25,7 @@ public sealed partial class VolunteerGrain
                 if (transfer.Ledger == LedgerKind.Hours)
                 {
                     changes.Count(issuer, Figures.HoursCredited, transfer.Category, transfer.Amount, at);
-                    changes.Rank(community, VolunteerId, transfer.Amount, services: 1, at);
+                    Rank(changes, transfer.Amount, served: true, at);
                 }
                 else
                 {
@@ -38,7 +38,7 @@ public sealed partial class VolunteerGrain
                 if (transfer.Ledger == LedgerKind.Hours)
                 {
                     changes.Count(issuer, Figures.HoursReversed, transfer.Category, transfer.Amount, at);
-                    changes.Rank(community, VolunteerId, -transfer.Amount, services: 0, at);
+                    Rank(changes, -transfer.Amount, served: false, at);
                 }
                 else
                 {
@@ -59,6 +59,56 @@ public sealed partial class VolunteerGrain
             case (TransferCode.Refund, TransferKind.Posted):
                 changes.Count(community, Figures.PointsRefunded, transfer.Category, transfer.Amount, at);
                 break;
+        }
+    }
+
+    // Registered once the state names its community (in the registration's own write, before the state exists in storage).
+    protected override Storage.Reports.Standing? CurrentStanding => State.CommunityId.Length > 0
+        ? new Storage.Reports.Standing(State.CommunityId, VolunteerId, State.Ranking.Month, State.Ranking.MonthMinutes, State.Ranking.Year, State.Ranking.YearMinutes, State.Ranking.AllMinutes)
+        : null;
+
+    /// <summary>
+    /// Moves the volunteer's standing by <paramref name="minutes"/> in the month and year of <paramref name="at"/>
+    /// (a new month or year starts from zero) and all time; a service marks the volunteer active in that month, year
+    /// and ever, once each.
+    /// </summary>
+    private void Rank(Changes changes, long minutes, bool served, DateTimeOffset at)
+    {
+        var ranking = State.Ranking;
+        var (month, year) = (Periods.Month(at), Periods.Year(at));
+        if (ranking.Month != month)
+        {
+            (ranking.Month, ranking.MonthMinutes) = (month, 0);
+        }
+
+        if (ranking.Year != year)
+        {
+            (ranking.Year, ranking.YearMinutes) = (year, 0);
+        }
+
+        ranking.MonthMinutes += minutes;
+        ranking.YearMinutes += minutes;
+        ranking.AllMinutes += minutes;
+        if (!served)
+        {
+            return;
+        }
+
+        if (ranking.ServedMonth != month)
+        {
+            if (ranking.ServedMonth.Length == 0)
+            {
+                changes.Mark(State.CommunityId, Periods.AllTime, VolunteerId);
+            }
+
+            changes.Mark(State.CommunityId, month, VolunteerId);
+            ranking.ServedMonth = month;
+        }
+
+        if (ranking.ServedYear != year)
+        {
+            changes.Mark(State.CommunityId, year, VolunteerId);
+            ranking.ServedYear = year;
         }
     }
 

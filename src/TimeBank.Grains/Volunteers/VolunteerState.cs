@@ -32,4 +32,27 @@ public sealed class VolunteerState : IJournaledState
 
     /// <summary>Reversals of this volunteer's deposits and paid transfers, by the id of the transfer reversed: each at most once.</summary>
     public Dictionary<string, ReversalRecord> Reversals { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Minutes of service credited (less reversals) this month, this year and all time, and when service last made the volunteer active.</summary>
+    public VolunteerRanking Ranking { get; set; } = new();
+}
+
+/// <summary>A volunteer's standing in their community's rankings, kept with their state (see <see cref="VolunteerGrain.Report"/>).</summary>
+public sealed class VolunteerRanking
+{
+    /// <summary>The month <see cref="MonthMinutes"/> counts (<c>2026-12</c>); empty before any.</summary>
+    public string Month { get; set; } = "";
+
+    public long MonthMinutes { get; set; }
+
+    public string Year { get; set; } = "";
+
+    public long YearMinutes { get; set; }
+
+    public long AllMinutes { get; set; }
+
+    /// <summary>The last month, and year, in which a service was credited (each marks the volunteer active once); empty before any.</summary>
+    public string ServedMonth { get; set; } = "";
+
+    public string ServedYear { get; set; } = "";
 }

@@ -17,7 +17,8 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
     private readonly Dictionary<(string CallerKeyId, string RequestId), RequestRecord> _requests = [];
     private readonly Dictionary<string, StoredApiKey> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Scope, string Name, string Period, string Key), long> _tallies = [];
-    private readonly Dictionary<(string Scope, string Period, string Member), (long Amount, long Events)> _standings = [];
+    private readonly Dictionary<string, Standing> _standings = new(StringComparer.Ordinal);
+    private readonly HashSet<ActiveMark> _marks = [];
 
     public string Name => "memory";
 
@@ -88,12 +89,12 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
                 _tallies[key] = _tallies.GetValueOrDefault(key) + tally.Amount;
             }
 
-            foreach (var change in write.Standings)
+            if (write.Standing is { } standing)
             {
-                var key = (change.Scope, change.Period, change.Member);
-                var (amount, events) = _standings.GetValueOrDefault(key);
-                _standings[key] = (amount + change.Amount, events + change.Events);
+                _standings[write.GrainId] = standing;
             }
+
+            _marks.UnionWith(write.Marks);
 
             var version = current + 1;
             _states[write.GrainId] = new StoredState(version, write.Payload.ToArray()) { Reminders = write.Reminders.ToArray() };
@@ -284,14 +285,20 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
         }
     }
 
-    public Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RankedMember>> ReadTopAsync(string? scope, StandingPeriod kind, string period, int limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            var ranked = _standings
-                .Where(s => (scope is null || s.Key.Scope == scope) && s.Key.Period == period && s.Value.Amount > 0)
-                .Select(s => new Standing(s.Key.Scope, s.Key.Member, s.Value.Amount, s.Value.Events))
-                .OrderByDescending(s => s.Amount).ThenBy(s => s.Member, StringComparer.Ordinal).ThenBy(s => s.Scope, StringComparer.Ordinal)
+            var ranked = _standings.Values
+                .Where(s => scope is null || s.Scope == scope)
+                .Select(s => new RankedMember(s.Scope, s.Member, kind switch
+                {
+                    StandingPeriod.Month => s.Month == period ? s.MonthAmount : 0,
+                    StandingPeriod.Year => s.Year == period ? s.YearAmount : 0,
+                    _ => s.AllAmount,
+                }))
+                .Where(m => m.Amount > 0)
+                .OrderByDescending(m => m.Amount).ThenBy(m => m.Member, StringComparer.Ordinal).ThenBy(m => m.Scope, StringComparer.Ordinal)
                 .Take((int)TopStandings.RowsToRead(limit))
                 .ToList();
             return Task.FromResult(TopStandings.Take(ranked, limit));
@@ -302,7 +309,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
     {
         lock (_gate)
         {
-            long count = ActiveIn(scope, fromPeriod, toPeriod).Select(s => (s.Scope, s.Member)).Distinct().Count();
+            long count = MarkedIn(scope, fromPeriod, toPeriod).Select(m => (m.Scope, m.Member)).Distinct().Count();
             return Task.FromResult(count);
         }
     }
@@ -311,18 +318,17 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
     {
         lock (_gate)
         {
-            IReadOnlyList<KeyValuePair<string, long>> counts = ActiveIn(scope, fromPeriod, toPeriod)
-                .GroupBy(s => s.Period, StringComparer.Ordinal)
+            IReadOnlyList<KeyValuePair<string, long>> counts = MarkedIn(scope, fromPeriod, toPeriod)
+                .GroupBy(m => m.Period, StringComparer.Ordinal)
                 .Select(g => KeyValuePair.Create(g.Key, (long)g.Count()))
                 .ToList();
             return Task.FromResult(counts);
         }
     }
 
-    private IEnumerable<(string Scope, string Period, string Member)> ActiveIn(string? scope, string fromPeriod, string toPeriod)
-        => _standings
-            .Where(s => (scope is null || s.Key.Scope == scope) && s.Key.Period.Length == fromPeriod.Length
-                && string.CompareOrdinal(s.Key.Period, fromPeriod) >= 0 && string.CompareOrdinal(s.Key.Period, toPeriod) <= 0 && s.Value.Events > 0)
-            .Select(s => s.Key)
+    private List<ActiveMark> MarkedIn(string? scope, string fromPeriod, string toPeriod)
+        => _marks
+            .Where(m => (scope is null || m.Scope == scope) && m.Period.Length == fromPeriod.Length
+                && string.CompareOrdinal(m.Period, fromPeriod) >= 0 && string.CompareOrdinal(m.Period, toPeriod) <= 0)
             .ToList();
 }

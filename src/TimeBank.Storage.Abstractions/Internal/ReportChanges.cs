@@ -3,16 +3,16 @@ using TimeBank.Storage.Reports;
 namespace TimeBank.Storage.Internal;
 
 /// <summary>
-/// The tallies and standing changes of a batch of writes, summed per counter and in key order: each counter
-/// is written once per batch, and two processes updating the same counters take their row locks in the same
-/// order (no deadlock).
+/// The tallies and marks of a batch of writes: tallies summed per counter, marks once each, both in key order, so
+/// each counter is written once per batch and two processes updating the same counters take their row locks in
+/// the same order (no deadlock).
 /// </summary>
 internal static class ReportChanges
 {
-    public static (List<KeyValuePair<TallyKey, long>> Tallies, List<KeyValuePair<StandingKey, (long Amount, long Events)>> Standings) Sum(IEnumerable<StateWrite> writes)
+    public static (List<KeyValuePair<TallyKey, long>> Tallies, List<ActiveMark> Marks) Sum(IEnumerable<StateWrite> writes)
     {
         Dictionary<TallyKey, long>? tallies = null;
-        Dictionary<StandingKey, (long Amount, long Events)>? standings = null;
+        HashSet<ActiveMark>? marks = null;
         foreach (var write in writes)
         {
             foreach (var t in write.Tallies)
@@ -22,19 +22,23 @@ internal static class ReportChanges
                 tallies[key] = checked(tallies.GetValueOrDefault(key) + t.Amount);
             }
 
-            foreach (var s in write.Standings)
+            foreach (var mark in write.Marks)
             {
-                standings ??= [];
-                var key = new StandingKey(s.Scope, s.Period, s.Member);
-                var (amount, events) = standings.GetValueOrDefault(key);
-                standings[key] = (checked(amount + s.Amount), checked(events + s.Events));
+                (marks ??= []).Add(mark);
             }
         }
 
         var sortedTallies = tallies is null ? [] : tallies.OrderBy(t => t.Key, TallyKey.Order).ToList();
-        var sortedStandings = standings is null ? [] : standings.OrderBy(s => s.Key, StandingKey.Order).ToList();
-        return (sortedTallies, sortedStandings);
+        var sortedMarks = marks is null ? [] : marks.Order(MarkOrder).ToList();
+        return (sortedTallies, sortedMarks);
     }
+
+    private static readonly IComparer<ActiveMark> MarkOrder = Comparer<ActiveMark>.Create((a, b) =>
+    {
+        var c = string.CompareOrdinal(a.Scope, b.Scope);
+        c = c != 0 ? c : string.CompareOrdinal(a.Period, b.Period);
+        return c != 0 ? c : string.CompareOrdinal(a.Member, b.Member);
+    });
 
     internal readonly record struct TallyKey(string Scope, string Period, string Name, string Key)
     {
@@ -44,16 +48,6 @@ internal static class ReportChanges
             c = c != 0 ? c : string.CompareOrdinal(a.Period, b.Period);
             c = c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
             return c != 0 ? c : string.CompareOrdinal(a.Key, b.Key);
-        });
-    }
-
-    internal readonly record struct StandingKey(string Scope, string Period, string Member)
-    {
-        public static readonly IComparer<StandingKey> Order = Comparer<StandingKey>.Create((a, b) =>
-        {
-            var c = string.CompareOrdinal(a.Scope, b.Scope);
-            c = c != 0 ? c : string.CompareOrdinal(a.Period, b.Period);
-            return c != 0 ? c : string.CompareOrdinal(a.Member, b.Member);
         });
     }
 }

@@ -1,9 +1,10 @@
 namespace TimeBank.Storage.Reports;
 
 /// <summary>
-/// Reads the running totals and standings that writes keep (<see cref="StateWrite.Tallies"/>,
-/// <see cref="StateWrite.Standings"/>). Both are written in the transaction of the write they count, so a read
-/// sees every acknowledged write and nothing of one that did not commit.
+/// Reads what writes keep for reports: running totals (<see cref="StateWrite.Tallies"/>), standings
+/// (<see cref="StateWrite.Standing"/>) and marks of who took part when (<see cref="StateWrite.Marks"/>). All are
+/// written in the transaction of the write they count, so a read sees every acknowledged write and nothing of one
+/// that did not commit.
 /// </summary>
 public interface IReportStore
 {
@@ -17,17 +18,18 @@ public interface IReportStore
     Task<IReadOnlyList<TallySum>> SumTalliesAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The standings of <paramref name="period"/> in <paramref name="scope"/> (every scope when null) with a
-    /// positive amount, highest first (then by member): the first <paramref name="limit"/> and those tied
-    /// with the last of them (at most <see cref="MaxExtraTies"/> more).
+    /// The members of <paramref name="scope"/> (every scope when null) with a positive amount in the ranking of
+    /// <paramref name="kind"/> for <paramref name="period"/> (the month or the year; ignored for all time), highest first
+    /// (then by member): the first <paramref name="limit"/> and those tied with the last of them (at most
+    /// <see cref="MaxExtraTies"/> more).
     /// </summary>
-    Task<IReadOnlyList<Standing>> ReadTopStandingsAsync(string? scope, string period, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<RankedMember>> ReadTopAsync(string? scope, StandingPeriod kind, string period, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// How many distinct members had events in the periods of <paramref name="scope"/> (every scope when null;
-    /// a member counts once per scope) from <paramref name="fromPeriod"/> to <paramref name="toPeriod"/>
-    /// (ordinal order) that are as long as <paramref name="fromPeriod"/>: the months of a range, or one year, or
-    /// all time (from = to).
+    /// How many distinct members have a mark (<see cref="ActiveMark"/>) in the periods of <paramref name="scope"/>
+    /// (every scope when null; a member counts once per scope) from <paramref name="fromPeriod"/> to
+    /// <paramref name="toPeriod"/> (ordinal order) that are as long as <paramref name="fromPeriod"/>: the months of a
+    /// range, or one year, or all time (from = to).
     /// </summary>
     Task<long> CountActiveMembersAsync(string? scope, string fromPeriod, string toPeriod, CancellationToken cancellationToken = default);
 

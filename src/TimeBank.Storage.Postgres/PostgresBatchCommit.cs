@@ -101,7 +101,7 @@ internal static class PostgresBatchCommit
         var updates = batch.Where(p => p.Write.ExpectedVersion > 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
         var inserts = batch.Where(p => p.Write.ExpectedVersion == 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
         var requests = batch.Where(p => p.Write.Request is not null).ToArray();
-        var (applied, recorded) = await WriteStateAsync(connection, transaction, updates, inserts, requests, nowUtc).ConfigureAwait(false);
+        var (applied, recorded) = await WriteStateAsync(connection, transaction, updates, inserts, requests, batch, nowUtc).ConfigureAwait(false);
 
         var duplicates = requests.Where(p => !recorded.Contains((p.Write.Request!.CallerKeyId, p.Write.Request.RequestId))).ToList();
         if (duplicates.Count > 0)
@@ -116,9 +116,10 @@ internal static class PostgresBatchCommit
             await InsertJournalAsync(connection, transaction, journaled).ConfigureAwait(false);
         }
 
-        if (journaled.Any(p => p.Write.Tallies.Count > 0 || p.Write.Marks.Count > 0))
+        var stale = batch.Where(p => !applied.Contains(p.Write.GrainId)).ToArray();
+        if (journaled.Any(p => p.Write.Marks.Count > 0) || stale.Any(p => p.Write.Tallies.Count > 0))
         {
-            await ApplyReportsAsync(connection, transaction, journaled).ConfigureAwait(false);
+            await ApplyReportsAsync(connection, transaction, journaled, stale).ConfigureAwait(false);
         }
 
         if (applied.Count < batch.Count && requests.Any(p => !applied.Contains(p.Write.GrainId)))
@@ -158,18 +159,18 @@ internal static class PostgresBatchCommit
     }
 
     /// <summary>
-    /// Adds the applied writes' tallies and marks, each counter once per batch and in key order (so two processes'
-    /// batches lock shared counters in the same order), in one round trip.
+    /// Takes back the tallies of the writes that turned out stale (added with the state writes, before that was known)
+    /// and adds the applied writes' marks, in key order (so two processes' batches lock shared rows in the same order),
+    /// in one round trip.
     /// </summary>
-    private static async Task ApplyReportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] applied)
+    private static async Task ApplyReportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] applied, PendingWrite[] stale)
     {
-        var (tallies, marks) = ReportChanges.Sum(applied.Select(p => p.Write));
+        var (_, marks) = ReportChanges.Sum(applied.Select(p => p.Write));
+        var (staleTallies, _) = ReportChanges.Sum(stale.Select(p => p.Write));
         await using var batch = new NpgsqlBatch(connection, transaction);
-        if (tallies.Count > 0)
+        if (staleTallies.Count > 0)
         {
-            batch.BatchCommands.Add(Command(TalliesSql, [
-                tallies.Select(t => t.Key.Scope).ToArray(), tallies.Select(t => t.Key.Period).ToArray(), tallies.Select(t => t.Key.Name).ToArray(),
-                tallies.Select(t => t.Key.Key).ToArray(), tallies.Select(t => t.Value).ToArray()]));
+            batch.BatchCommands.Add(TalliesCommand(staleTallies, sign: -1));
         }
 
         if (marks.Count > 0)
@@ -179,6 +180,11 @@ internal static class PostgresBatchCommit
 
         await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
+
+    private static NpgsqlBatchCommand TalliesCommand(List<KeyValuePair<ReportChanges.TallyKey, long>> tallies, int sign)
+        => Command(TalliesSql, [
+            tallies.Select(t => t.Key.Scope).ToArray(), tallies.Select(t => t.Key.Period).ToArray(), tallies.Select(t => t.Key.Name).ToArray(),
+            tallies.Select(t => t.Key.Key).ToArray(), tallies.Select(t => sign * t.Value).ToArray()]);
 
     private static async Task DeleteRequestsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<PendingWrite> writes)
     {
@@ -191,7 +197,8 @@ internal static class PostgresBatchCommit
     }
 
     private static async Task<(HashSet<string> Applied, HashSet<(string, string)> Recorded)> WriteStateAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, PendingWrite[] requests, DateTime nowUtc)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, PendingWrite[] requests,
+        IReadOnlyList<PendingWrite> all, DateTime nowUtc)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var requestResultSet = -1;
@@ -223,6 +230,14 @@ internal static class PostgresBatchCommit
             batch.BatchCommands.Add(Command(InsertSql, [
                 inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc, Reminders(inserts), NextReminders(inserts),
                 inserts.Select(p => p.Write.Standing?.Scope).ToArray(), inserts.Select(p => p.Write.Standing?.Member).ToArray(), .. StandingAmounts(inserts)]));
+        }
+
+        // Every write's tallies ride in this round trip, before it is known which writes apply: a stale write is
+        // rare, and its tallies are taken back in a later statement of the same transaction (ApplyReportsAsync).
+        var (tallies, _) = ReportChanges.Sum(all.Select(p => p.Write));
+        if (tallies.Count > 0)
+        {
+            batch.BatchCommands.Add(TalliesCommand(tallies, sign: 1));
         }
 
         var applied = new HashSet<string>(StringComparer.Ordinal);

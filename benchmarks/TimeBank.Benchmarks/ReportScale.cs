@@ -283,11 +283,14 @@ internal static class ReportScale
         }
 
         // After the journal: a state records its chain's head.
-        await using (var state = Prepared(connection, transaction, "INSERT INTO grain_state (grain_id, version, payload, updated_at) VALUES ($1, $2, $3, $4)", 4))
+        await using (var state = Prepared(connection, transaction,
+            "INSERT INTO grain_state (grain_id, version, payload, updated_at, rank_scope, rank_member, rank_month, rank_month_amount, rank_year, rank_year_amount, rank_all_amount) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", 11))
         {
             foreach (var v in books.Volunteers)
             {
-                Bind(state, v.GrainId, 1L + v.Deposits, v.Payload, UnixMicroseconds.From(v.UpdatedAt));
+                var r = books.RankOf(v);
+                Bind(state, v.GrainId, 1L + v.Deposits, v.Payload, UnixMicroseconds.From(v.UpdatedAt), r.Scope, r.Member, r.Month, r.MonthAmount, r.Year, r.YearAmount, r.AllAmount);
                 await state.ExecuteNonQueryAsync();
             }
         }
@@ -301,12 +304,12 @@ internal static class ReportScale
             }
         }
 
-        await using (var standings = Prepared(connection, transaction, "INSERT INTO standings (scope, period, member, amount, events) VALUES ($1, $2, $3, $4, $5)", 5))
+        await using (var marks = Prepared(connection, transaction, "INSERT INTO marks (scope, period, member) VALUES ($1, $2, $3)", 3))
         {
-            foreach (var ((scope, period, member), (amount, events)) in books.Standings)
+            foreach (var ((scope, period, member), _) in books.Standings.Where(s => s.Value.Events > 0))
             {
-                Bind(standings, scope, period, member, amount, events);
-                await standings.ExecuteNonQueryAsync();
+                Bind(marks, scope, period, member);
+                await marks.ExecuteNonQueryAsync();
             }
         }
 
@@ -375,11 +378,14 @@ internal static class ReportScale
         }
 
         // After the journal: a state records its chain's head.
-        await using (var state = await connection.BeginBinaryImportAsync("COPY grain_state (grain_id, version, payload, updated_at) FROM STDIN (FORMAT BINARY)"))
+        await using (var state = await connection.BeginBinaryImportAsync(
+            "COPY grain_state (grain_id, version, payload, updated_at, rank_scope, rank_member, rank_month, rank_month_amount, rank_year, rank_year_amount, rank_all_amount) "
+            + "FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var v in books.Volunteers)
             {
-                await state.WriteRowAsync(default, v.GrainId, 1L + v.Deposits, v.Payload, v.UpdatedAt);
+                var r = books.RankOf(v);
+                await state.WriteRowAsync(default, v.GrainId, 1L + v.Deposits, v.Payload, v.UpdatedAt, r.Scope, r.Member, r.Month, r.MonthAmount, r.Year, r.YearAmount, r.AllAmount);
             }
 
             await state.CompleteAsync();
@@ -395,19 +401,19 @@ internal static class ReportScale
             await tallies.CompleteAsync();
         }
 
-        await using (var standings = await connection.BeginBinaryImportAsync("COPY standings (scope, period, member, amount, events) FROM STDIN (FORMAT BINARY)"))
+        await using (var marks = await connection.BeginBinaryImportAsync("COPY marks (scope, period, member) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var ((scope, period, member), (amount, events)) in books.Standings)
+            foreach (var ((scope, period, member), _) in books.Standings.Where(s => s.Value.Events > 0))
             {
-                await standings.WriteRowAsync(default, scope, period, member, amount, events);
+                await marks.WriteRowAsync(default, scope, period, member);
             }
 
-            await standings.CompleteAsync();
+            await marks.CompleteAsync();
         }
 
         // Autovacuum would get here on its own a while after a bulk load; without it the planner has no
         // statistics and no visibility map, which is not the state a database that grew to this size is in.
-        foreach (var table in new[] { "grain_state", "journal", "tallies", "standings" })
+        foreach (var table in new[] { "grain_state", "journal", "tallies", "marks" })
         {
             await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {table}", connection) { CommandTimeout = 600 };
             await vacuum.ExecuteNonQueryAsync();
@@ -454,7 +460,17 @@ internal static class ReportScale
 
         public required Dictionary<(string Scope, string Period, string Name, string Key), long> Tallies { get; init; }
 
+        /// <summary>Each volunteer's minutes and services by period (month, year, all time), as the grains would have kept them.</summary>
         public required Dictionary<(string Scope, string Period, string Member), (long Amount, long Events)> Standings { get; init; }
+
+        /// <summary>A volunteer's standing as its state row holds it: this month's, this year's and all time's minutes.</summary>
+        public TimeBank.Storage.Reports.Standing RankOf(Volunteer v)
+        {
+            var member = v.GrainId["volunteer/".Length..];
+            var (month, year) = (Periods.Month(DateTimeOffset.UtcNow), Periods.Year(DateTimeOffset.UtcNow));
+            long Minutes(string period) => Standings.GetValueOrDefault((Community, period, member)).Amount;
+            return new TimeBank.Storage.Reports.Standing(Community, member, month, Minutes(month), year, Minutes(year), Minutes(Periods.AllTime));
+        }
 
         public required DateTimeOffset Start { get; init; }
 

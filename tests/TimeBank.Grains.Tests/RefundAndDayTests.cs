@@ -90,6 +90,31 @@ public sealed class RefundAndDayTests
     }
 
     [Theory]
+    [MemberData(nameof(RefundSteps))]
+    public async Task While_a_refund_is_under_way_another_refund_of_the_same_receipt_gets_what_is_still_left(string provider, string step)
+    {
+        // Found by the reports' consistency test: a refund cut off after the receipt already showed it (step 2) was
+        // taken off what was left a second time, so a refund the receipt still allowed was refused.
+        var (test, clock) = await StoreSales.StartAsync(provider);
+        await using var __ = test;
+        await VolunteerAsync(test, "ana", 50);
+        var receiptId = (await test.Store().RedeemAsync(Sale("r-1", "ana", 26, ("soap", 4), ("tea", 2)))).Value!.Receipt.ReceiptId;
+        await test.RestartAsync(CrashingAt(step));
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => test.Store().RefundAsync(Refunding("f-crash", receiptId, ("soap", 3))));
+        await test.RestartAsync();
+        Assert.Single((await test.StoredStateAsync()).PendingRefunds);
+
+        var second = await test.Store().RefundAsync(Refunding("f-2", receiptId, ("soap", 1)));
+        Assert.True(second.Succeeded, second.ToString());
+        Assert.Equal(ErrorReasons.RefundExceedsPurchase, (await test.Store().RefundAsync(Refunding("f-3", receiptId, ("soap", 1)))).Reason());
+        await FireRemindersAsync(test, clock);
+
+        Assert.Empty((await test.StoredStateAsync()).PendingRefunds);
+        Assert.Equal(4L, (await test.Store().GetReceiptAsync(new GetReceipt(receiptId))).Value!.Lines.Single(l => l.ItemId == "soap").RefundedQuantity);
+        Assert.Equal(ErrorReasons.RefundExceedsPurchase, (await test.Store().RefundAsync(Refunding("f-4", receiptId, ("soap", 1)))).Reason());
+    }
+
+    [Theory]
     [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
     public async Task Receipts_are_listed_by_day_and_by_volunteer_a_page_at_a_time_without_gaps_or_repeats(string provider)
     {

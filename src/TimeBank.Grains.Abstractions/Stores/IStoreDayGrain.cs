@@ -26,6 +26,9 @@ public interface IStoreDayGrain : IGrainWithStringKey
 
     Task<Result<Receipt>> GetReceiptAsync(GetReceipt query);
 
+    /// <summary>Which of <paramref name="refundIds"/> this book has applied (their units already count as refunded on its receipts).</summary>
+    Task<IReadOnlyList<string>> AppliedRefundsAsync(IReadOnlyList<string> refundIds);
+
     /// <summary>Receipts after <paramref name="query"/>'s number, by number, for one volunteer or all.</summary>
     Task<Result<ReceiptPage>> ListAsync(ListDayReceipts query);
 }

@@ -30,6 +30,9 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
             return c.Receipt;
         });
 
+    public Task<IReadOnlyList<string>> AppliedRefundsAsync(IReadOnlyList<string> refundIds)
+        => Task.FromResult<IReadOnlyList<string>>(refundIds.Where(State.AppliedRefunds.Contains).ToList());
+
     public Task<Result<Receipt>> ApplyRefundAsync(ApplyRefund command)
         => MutateAsync(command.Request, command, Result<Receipt> (c, changes) =>
         {

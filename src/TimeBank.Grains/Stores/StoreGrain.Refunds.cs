@@ -51,6 +51,10 @@ public sealed partial class StoreGrain
         // Read before the write (a read changes nothing): what the receipt has. Calls at this store are taken one
         // at a time, so it cannot change before the write below, except by refunds still under way, counted there.
         var found = await BookOf(command.ReceiptId).GetReceiptAsync(new GetReceipt(command.ReceiptId));
+        // A refund under way whose units the receipt already shows as refunded (step 2 done, the rest not yet) must
+        // not be taken off what is left a second time: that refused refunds the receipt still allowed.
+        var underWay = State.PendingRefunds.Where(r => r.Value.ReceiptId == command.ReceiptId).Select(r => r.Key).ToList();
+        var applied = underWay.Count == 0 ? [] : (await BookOf(command.ReceiptId).AppliedRefundsAsync(underWay)).ToHashSet(StringComparer.Ordinal);
         var started = await MutateAsync(command.Request, command.Request.CallerKeyId, lookUpFirst: true, command, Result<RefundStarted> (c, changes) =>
         {
             if (!found.Succeeded)
@@ -60,7 +64,7 @@ public sealed partial class StoreGrain
 
             var receipt = found.Value;
             var refundable = receipt.Lines.ToDictionary(l => l.ItemId, l => l.Quantity - l.RefundedQuantity, StringComparer.Ordinal);
-            foreach (var pending in State.PendingRefunds.Values.Where(r => r.ReceiptId == receipt.ReceiptId))
+            foreach (var pending in State.PendingRefunds.Where(r => r.Value.ReceiptId == receipt.ReceiptId && !applied.Contains(r.Key)).Select(r => r.Value))
             {
                 foreach (var line in pending.Lines)
                 {

@@ -5,7 +5,7 @@ namespace TimeBank.Grains.Reports;
 /// <summary>
 /// A community's reports, read from the running totals and standings every write keeps in its own
 /// transaction: a figure includes every acknowledged write (no delay), after a restart and across processes
-/// on one database. Keyed by community id; <see cref="EveryCommunity"/> for the whole city. Keeps no state.
+/// on one database. Keyed by community id; <see cref="EveryCommunity"/> for the whole city. Stores nothing.
 /// </summary>
 public interface IReportGrain : IGrainWithStringKey
 {

@@ -8,8 +8,9 @@ namespace TimeBank.Grains.Reports;
 
 /// <summary>
 /// Reads a community's reports (or the city's, keyed <see cref="IReportGrain.EveryCommunity"/>) from the running
-/// totals and standings that writes keep (<see cref="Figures"/>): no journal is scanned, so a year's totals or a
-/// leaderboard cost a few index reads whatever the journal's size. Keeps no state and writes nothing.
+/// totals, standings and marks that writes keep (<see cref="Figures"/>): no journal is scanned, so a year's totals
+/// cost a few index reads and a leaderboard one sort of the community's volunteers, whatever the journal's size.
+/// Writes nothing; keeps in memory only the active counts of months that ended (see <see cref="SettledThrough"/>).
 /// </summary>
 public sealed class ReportGrain(IReportStore reports) : Grain, IReportGrain
 {

@@ -59,6 +59,11 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportSto
             throw new ArgumentOutOfRangeException(nameof(options), "WalAutoCheckpointPages must be at least 1 and CheckpointInterval not negative.");
         }
 
+        if (options.WriterCacheKib < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "WriterCacheKib must be at least 1.");
+        }
+
         if (options.Synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Synchronous, "Synchronous must be FULL, EXTRA or NORMAL.");
@@ -82,6 +87,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportSto
             await ExecuteAsync(writer, "PRAGMA journal_mode=WAL;", cancellationToken);
             await ExecuteAsync(writer, $"PRAGMA synchronous={options.Synchronous};", cancellationToken);
             await ExecuteAsync(writer, $"PRAGMA wal_autocheckpoint={options.WalAutoCheckpointPages};", cancellationToken);
+            await ExecuteAsync(writer, $"PRAGMA cache_size=-{options.WriterCacheKib};", cancellationToken);
             var applied = await SqliteSchema.MigrateAsync(writer, cancellationToken);
             StorageLog.SchemaReady(logger, "sqlite", fullPath, applied.Count);
         }

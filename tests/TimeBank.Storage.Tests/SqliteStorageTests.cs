@@ -99,6 +99,13 @@ public sealed class SqliteStorageTests
         => await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SqliteGrainStorage.OpenAsync(
             new SqliteStorageOptions { DatabasePath = StorageProviders.NewSqlitePath(), Synchronous = synchronous }, cancellationToken: TestContext.Current.CancellationToken));
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task A_writer_cache_below_one_KiB_is_refused(int kib)
+        => await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SqliteGrainStorage.OpenAsync(
+            new SqliteStorageOptions { DatabasePath = StorageProviders.NewSqlitePath(), WriterCacheKib = kib }, cancellationToken: TestContext.Current.CancellationToken));
+
     private static async Task<List<long>> QueryAsync(string path, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");

@@ -87,8 +87,12 @@ internal sealed class Workload(TimeBankClient client, CallKeys keys, IReadOnlyLi
         Operation.Vote => ProposeAndApproveAsync(random),
     };
 
-    /// <summary>A new id per mutation: every one is a real durable write, never a replay of an earlier answer.</summary>
-    public static string NewRequestId() => Guid.NewGuid().ToString();
+    /// <summary>
+    /// A new id per mutation: every one is a real durable write, never a replay of an earlier answer. Time-ordered
+    /// (UUIDv7), as the proto recommends: a caller's new ids then land at the end of the request index rather than on a
+    /// random page of it (raw SQLite ceiling on this project's machine, batches of 256: 1.4x with v7 ids over random ones).
+    /// </summary>
+    public static string NewRequestId() => Guid.CreateVersion7().ToString();
 
     private async Task<Outcome> DepositAsync(Random random)
     {

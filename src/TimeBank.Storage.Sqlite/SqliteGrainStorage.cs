@@ -70,6 +70,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportSto
         }
 
         logger ??= NullLogger.Instance;
+        NativeAllocator.KeepFreedMemory(options.AllocatorTrimThresholdBytes);
         var fullPath = Path.GetFullPath(options.DatabasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         var connectionString = new SqliteConnectionStringBuilder

@@ -45,4 +45,12 @@ public sealed class SqliteStorageOptions
     /// 16 MiB, and 10% with the default cache and the file memory-mapped.
     /// </summary>
     public int WriterCacheKib { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Freed memory glibc keeps for reuse instead of returning it to the system at once (its
+    /// <c>M_TRIM_THRESHOLD</c>, process-wide, set by the first SQLite storage opened): SQLite's page cache frees and
+    /// re-allocates pages at every commit, and returning them each time cost a third of the writer's CPU on this
+    /// project's machine (see <c>NativeAllocator</c>). Zero leaves the allocator alone. Linux with glibc only.
+    /// </summary>
+    public int AllocatorTrimThresholdBytes { get; init; } = 16 * 1024 * 1024;
 }

@@ -14,27 +14,27 @@ internal sealed class SqliteWriteCommands : IDisposable
     private const int SqliteConstraintPrimaryKey = 1555; // extended codes: which constraint refused the row
     private const int SqliteConstraintUnique = 2067;
 
-    private readonly SqliteCommand _savepoint;
-    private readonly SqliteCommand _release;
-    private readonly SqliteCommand _rollbackTo;
-    private readonly SqliteCommand _insertState;
-    private readonly SqliteCommand _updateState;
-    private readonly SqliteCommand _insertJournal;
-    private readonly SqliteCommand _insertRequest;
-    private readonly SqliteCommand _addTally;
-    private readonly SqliteCommand _insertMark;
+    private readonly Statement _savepoint;
+    private readonly Statement _release;
+    private readonly Statement _rollbackTo;
+    private readonly Statement _insertState;
+    private readonly Statement _updateState;
+    private readonly Statement _insertJournal;
+    private readonly Statement _insertRequest;
+    private readonly Statement _addTally;
+    private readonly Statement _insertMark;
 
     public SqliteWriteCommands(SqliteConnection connection)
     {
-        _savepoint = Create(connection, "SAVEPOINT grain_write");
-        _release = Create(connection, "RELEASE grain_write");
-        _rollbackTo = Create(connection, "ROLLBACK TO grain_write");
-        _insertState = Create(
+        _savepoint = new Statement(connection, "SAVEPOINT grain_write");
+        _release = new Statement(connection, "RELEASE grain_write");
+        _rollbackTo = new Statement(connection, "ROLLBACK TO grain_write");
+        _insertState = new Statement(
             connection,
             "INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at, rank_scope, rank_member, rank_month, rank_month_amount, rank_year, rank_year_amount, rank_all_amount) "
             + "VALUES ($id, 1, $payload, $now, $reminders, $due, $rscope, $rmember, $rmonth, $rmonthamount, $ryear, $ryearamount, $rall) ON CONFLICT (grain_id) DO NOTHING",
             "$id", "$payload", "$now", "$reminders", "$due", "$rscope", "$rmember", "$rmonth", "$rmonthamount", "$ryear", "$ryearamount", "$rall");
-        _updateState = Create(
+        _updateState = new Statement(
             connection,
             // The standing's amounts only: its scope and member are set with the row and never change, so the scope's
             // index is not rewritten by every write (a write without a standing leaves the amounts as they are).
@@ -42,22 +42,22 @@ internal sealed class SqliteWriteCommands : IDisposable
             + "rank_month = coalesce($rmonth, rank_month), rank_month_amount = coalesce($rmonthamount, rank_month_amount), rank_year = coalesce($ryear, rank_year), "
             + "rank_year_amount = coalesce($ryearamount, rank_year_amount), rank_all_amount = coalesce($rall, rank_all_amount) WHERE grain_id = $id AND version = $expected",
             "$id", "$payload", "$now", "$reminders", "$due", "$expected", "$rmonth", "$rmonthamount", "$ryear", "$ryearamount", "$rall");
-        _insertJournal = Create(
+        _insertJournal = new Statement(
             connection,
             $"INSERT INTO journal ({SqliteJournalColumns.Select}, grain_id) VALUES ($seq, $req, $leg, $ledger, $debit, $credit, $amount, $code, $ref, $after, $at, $hash, $actor, $kind, $pending, $timeout, $category, $memo, $policy, $chain, $id)",
             "$seq", "$req", "$leg", "$ledger", "$debit", "$credit", "$amount", "$code", "$ref", "$after", "$at", "$hash", "$actor",
             "$kind", "$pending", "$timeout", "$category", "$memo", "$policy", "$chain", "$id");
         // DO NOTHING rather than a constraint error: a request id already stored is told apart from a stale
         // journal key by the row count, not by parsing which index refused the row.
-        _insertRequest = Create(
+        _insertRequest = new Statement(
             connection,
             "INSERT INTO requests (caller_key_id, request_id, operation, target, fingerprint, result, recorded_at) VALUES ($key, $req, $op, $target, $fp, $result, $at) ON CONFLICT DO NOTHING",
             "$key", "$req", "$op", "$target", "$fp", "$result", "$at");
-        _addTally = Create(
+        _addTally = new Statement(
             connection,
             "INSERT INTO tallies (scope, period, name, key, amount) VALUES ($scope, $period, $name, $key, $amount) ON CONFLICT (scope, period, name, key) DO UPDATE SET amount = amount + excluded.amount",
             "$scope", "$period", "$name", "$key", "$amount");
-        _insertMark = Create(
+        _insertMark = new Statement(
             connection,
             "INSERT INTO marks (scope, period, member) VALUES ($scope, $period, $member) ON CONFLICT DO NOTHING",
             "$scope", "$period", "$member");
@@ -65,15 +65,15 @@ internal sealed class SqliteWriteCommands : IDisposable
 
     public void Enlist(SqliteTransaction transaction)
     {
-        _savepoint.Transaction = transaction;
-        _release.Transaction = transaction;
-        _rollbackTo.Transaction = transaction;
-        _insertState.Transaction = transaction;
-        _updateState.Transaction = transaction;
-        _insertJournal.Transaction = transaction;
-        _insertRequest.Transaction = transaction;
-        _addTally.Transaction = transaction;
-        _insertMark.Transaction = transaction;
+        _savepoint.Command.Transaction = transaction;
+        _release.Command.Transaction = transaction;
+        _rollbackTo.Command.Transaction = transaction;
+        _insertState.Command.Transaction = transaction;
+        _updateState.Command.Transaction = transaction;
+        _insertJournal.Command.Transaction = transaction;
+        _insertRequest.Command.Transaction = transaction;
+        _addTally.Command.Transaction = transaction;
+        _insertMark.Command.Transaction = transaction;
     }
 
     /// <summary>
@@ -85,22 +85,12 @@ internal sealed class SqliteWriteCommands : IDisposable
         var (tallies, marks) = ReportChanges.Sum(applied);
         foreach (var (t, amount) in tallies.Select(t => (t.Key, t.Value)))
         {
-            var p = _addTally.Parameters;
-            p["$scope"].Value = t.Scope;
-            p["$period"].Value = t.Period;
-            p["$name"].Value = t.Name;
-            p["$key"].Value = t.Key;
-            p["$amount"].Value = amount;
-            _addTally.ExecuteNonQuery();
+            _addTally.Run(t.Scope, t.Period, t.Name, t.Key, amount);
         }
 
         foreach (var mark in marks)
         {
-            var p = _insertMark.Parameters;
-            p["$scope"].Value = mark.Scope;
-            p["$period"].Value = mark.Period;
-            p["$member"].Value = mark.Member;
-            _insertMark.ExecuteNonQuery();
+            _insertMark.Run(mark.Scope, mark.Period, mark.Member);
         }
     }
 
@@ -111,13 +101,13 @@ internal sealed class SqliteWriteCommands : IDisposable
     /// </summary>
     public bool TryApply(StateWrite write, long nowMilliseconds, out long version, out Exception? failure)
     {
-        _savepoint.ExecuteNonQuery();
+        _savepoint.Run();
         try
         {
             if (write.Request is { } request && !InsertRequest(request))
             {
-                _rollbackTo.ExecuteNonQuery();
-                _release.ExecuteNonQuery();
+                _rollbackTo.Run();
+                _release.Run();
                 version = 0;
                 failure = new DuplicateRequestException(request.CallerKeyId, request.RequestId);
                 return false;
@@ -125,8 +115,8 @@ internal sealed class SqliteWriteCommands : IDisposable
 
             if (!WriteState(write, nowMilliseconds))
             {
-                _rollbackTo.ExecuteNonQuery();
-                _release.ExecuteNonQuery();
+                _rollbackTo.Run();
+                _release.Run();
                 version = 0;
                 failure = new StaleStateException(write.GrainId, write.ExpectedVersion);
                 return false;
@@ -137,15 +127,15 @@ internal sealed class SqliteWriteCommands : IDisposable
                 InsertJournal(write.GrainId, entry);
             }
 
-            _release.ExecuteNonQuery();
+            _release.Run();
             version = write.ExpectedVersion + 1;
             failure = null;
             return true;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
-            _rollbackTo.ExecuteNonQuery();
-            _release.ExecuteNonQuery();
+            _rollbackTo.Run();
+            _release.Run();
             version = 0;
             failure = e.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique
                 ? new StaleStateException($"Journal of '{write.GrainId}' already holds one of these rows.", e)
@@ -167,83 +157,67 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertMark.Dispose();
     }
 
-    private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
-
     private bool WriteState(StateWrite write, long nowMilliseconds)
     {
-        var command = write.ExpectedVersion == 0 ? _insertState : _updateState;
-        command.Parameters["$id"].Value = write.GrainId;
-        command.Parameters["$payload"].Value = write.Payload.ToArray();
-        command.Parameters["$now"].Value = nowMilliseconds;
-        command.Parameters["$reminders"].Value = write.Reminders.IsEmpty ? DBNull.Value : write.Reminders.ToArray();
-        command.Parameters["$due"].Value = write.NextReminderAt is { } due ? UnixMicroseconds.From(due) : DBNull.Value;
         var standing = write.Standing;
-        if (write.ExpectedVersion == 0)
-        {
-            command.Parameters["$rscope"].Value = (object?)standing?.Scope ?? DBNull.Value;
-            command.Parameters["$rmember"].Value = (object?)standing?.Member ?? DBNull.Value;
-        }
-
-        command.Parameters["$rmonth"].Value = (object?)standing?.Month ?? DBNull.Value;
-        command.Parameters["$rmonthamount"].Value = (object?)standing?.MonthAmount ?? DBNull.Value;
-        command.Parameters["$ryear"].Value = (object?)standing?.Year ?? DBNull.Value;
-        command.Parameters["$ryearamount"].Value = (object?)standing?.YearAmount ?? DBNull.Value;
-        command.Parameters["$rall"].Value = (object?)standing?.AllAmount ?? DBNull.Value;
-        if (write.ExpectedVersion != 0)
-        {
-            command.Parameters["$expected"].Value = write.ExpectedVersion;
-        }
-
-        return command.ExecuteNonQuery() == 1;
+        var payload = write.Payload.ToArray();
+        object reminders = write.Reminders.IsEmpty ? DBNull.Value : write.Reminders.ToArray();
+        object due = write.NextReminderAt is { } at ? UnixMicroseconds.From(at) : DBNull.Value;
+        object month = (object?)standing?.Month ?? DBNull.Value;
+        object monthAmount = (object?)standing?.MonthAmount ?? DBNull.Value;
+        object year = (object?)standing?.Year ?? DBNull.Value;
+        object yearAmount = (object?)standing?.YearAmount ?? DBNull.Value;
+        object all = (object?)standing?.AllAmount ?? DBNull.Value;
+        return write.ExpectedVersion == 0
+            ? _insertState.Run(write.GrainId, payload, nowMilliseconds, reminders, due, (object?)standing?.Scope ?? DBNull.Value,
+                (object?)standing?.Member ?? DBNull.Value, month, monthAmount, year, yearAmount, all) == 1
+            : _updateState.Run(write.GrainId, payload, nowMilliseconds, reminders, due, write.ExpectedVersion, month, monthAmount, year, yearAmount, all) == 1;
     }
 
     private void InsertJournal(string grainId, JournalEntry entry)
-    {
-        var p = _insertJournal.Parameters;
-        p["$seq"].Value = entry.Sequence;
-        p["$req"].Value = entry.RequestId;
-        p["$leg"].Value = entry.Leg;
-        p["$ledger"].Value = entry.Ledger;
-        p["$debit"].Value = entry.DebitAccount;
-        p["$credit"].Value = entry.CreditAccount;
-        p["$amount"].Value = entry.Amount;
-        p["$code"].Value = entry.Code;
-        p["$ref"].Value = entry.Reference;
-        p["$after"].Value = entry.BalanceAfter;
-        p["$at"].Value = UnixMicroseconds.From(entry.RecordedAt);
-        p["$hash"].Value = entry.RequestHash.ToArray();
-        p["$actor"].Value = entry.ActorKeyId;
-        p["$kind"].Value = entry.Kind;
-        p["$pending"].Value = entry.PendingId;
-        p["$timeout"].Value = entry.TimeoutAt is { } timeout ? UnixMicroseconds.From(timeout) : DBNull.Value;
-        p["$category"].Value = entry.Category;
-        p["$memo"].Value = entry.Memo;
-        p["$policy"].Value = entry.PolicyVersion;
-        p["$chain"].Value = entry.ChainHash.IsEmpty ? DBNull.Value : entry.ChainHash.ToArray();
-        p["$id"].Value = grainId;
-        _insertJournal.ExecuteNonQuery();
-    }
+        => _insertJournal.Run(
+            entry.Sequence, entry.RequestId, entry.Leg, entry.Ledger, entry.DebitAccount, entry.CreditAccount, entry.Amount, entry.Code,
+            entry.Reference, entry.BalanceAfter, UnixMicroseconds.From(entry.RecordedAt), entry.RequestHash.ToArray(), entry.ActorKeyId, entry.Kind,
+            entry.PendingId, entry.TimeoutAt is { } timeout ? UnixMicroseconds.From(timeout) : DBNull.Value, entry.Category, entry.Memo,
+            entry.PolicyVersion, entry.ChainHash.IsEmpty ? DBNull.Value : entry.ChainHash.ToArray(), grainId);
 
     private bool InsertRequest(RequestRecord request)
+        => _insertRequest.Run(
+            request.CallerKeyId, request.RequestId, request.Operation, request.Target, request.Fingerprint.ToArray(), request.Result.ToArray(),
+            UnixMicroseconds.From(request.RecordedAt)) == 1;
+
+    /// <summary>
+    /// A prepared statement whose parameters are bound by position, in the order they were declared: binding by
+    /// name searched the parameter list for each of a journal row's 21 values.
+    /// </summary>
+    private sealed class Statement : IDisposable
     {
-        var p = _insertRequest.Parameters;
-        p["$key"].Value = request.CallerKeyId;
-        p["$req"].Value = request.RequestId;
-        p["$op"].Value = request.Operation;
-        p["$target"].Value = request.Target;
-        p["$fp"].Value = request.Fingerprint.ToArray();
-        p["$result"].Value = request.Result.ToArray();
-        p["$at"].Value = UnixMicroseconds.From(request.RecordedAt);
-        return _insertRequest.ExecuteNonQuery() == 1;
+        private readonly SqliteParameter[] _parameters;
+
+        public Statement(SqliteConnection connection, string sql, params string[] parameterNames)
+        {
+            Command = connection.CreateCommand();
+            Command.CommandText = sql;
+            _parameters = [.. parameterNames.Select(name => Command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
+        }
+
+        public SqliteCommand Command { get; }
+
+        public int Run(params ReadOnlySpan<object> values)
+        {
+            if (values.Length != _parameters.Length)
+            {
+                throw new ArgumentException($"'{Command.CommandText}' takes {_parameters.Length} values; got {values.Length}.", nameof(values));
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                _parameters[i].Value = values[i];
+            }
+
+            return Command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => Command.Dispose();
     }
 }

@@ -275,11 +275,20 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportSto
         {
             transaction = _writer.BeginTransaction(deferred: false);
             _commands.Enlist(transaction);
-            foreach (var pending in batch)
+            if (!_commands.TryApplyAll(batch, now))
             {
-                pending.Outcome = _commands.TryApply(pending.Write, now, out var version, out var failure)
-                    ? PendingOutcome.Applied(version)
-                    : PendingOutcome.Failed(failure!);
+                // A write failed half-written: start the batch again with each write in a savepoint of its own,
+                // so that write fails alone and the others commit.
+                transaction.Rollback();
+                transaction.Dispose();
+                transaction = _writer.BeginTransaction(deferred: false);
+                _commands.Enlist(transaction);
+                foreach (var pending in batch)
+                {
+                    pending.Outcome = _commands.TryApply(pending.Write, now, out var version, out var failure)
+                        ? PendingOutcome.Applied(version)
+                        : PendingOutcome.Failed(failure!);
+                }
             }
 
             _commands.ApplyReports(batch.Where(p => p.Outcome.Error is null).Select(p => p.Write));

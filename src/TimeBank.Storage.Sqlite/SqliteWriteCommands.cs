@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TimeBank.Storage.Internal;
 using TimeBank.Storage.Reports;
@@ -23,6 +24,7 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly Statement _insertRequest;
     private readonly Statement _addTally;
     private readonly Statement _insertMark;
+    private readonly Statement _findRequest;
 
     public SqliteWriteCommands(SqliteConnection connection)
     {
@@ -61,6 +63,7 @@ internal sealed class SqliteWriteCommands : IDisposable
             connection,
             "INSERT INTO marks (scope, period, member) VALUES ($scope, $period, $member) ON CONFLICT DO NOTHING",
             "$scope", "$period", "$member");
+        _findRequest = new Statement(connection, "SELECT count(*) FROM requests WHERE caller_key_id = $key AND request_id = $req", "$key", "$req");
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -74,6 +77,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertRequest.Command.Transaction = transaction;
         _addTally.Command.Transaction = transaction;
         _insertMark.Command.Transaction = transaction;
+        _findRequest.Command.Transaction = transaction;
     }
 
     /// <summary>
@@ -91,6 +95,59 @@ internal sealed class SqliteWriteCommands : IDisposable
         foreach (var mark in marks)
         {
             _insertMark.Run(mark.Scope, mark.Period, mark.Member);
+        }
+    }
+
+    /// <summary>
+    /// Applies a whole batch inside the open transaction without a savepoint per write: the refusals a write can
+    /// meet in the ordinary way (its request id already recorded for the caller, its state version stale) are found
+    /// before anything of it is written, so refusing it needs nothing undone. Returns false when a write failed in
+    /// a way only writing reveals (a journal key already present, a row the schema refuses): the transaction then
+    /// holds part of that write, and the caller rolls it back and applies the batch again with
+    /// <see cref="TryApply"/>, which isolates each write in its own savepoint.
+    /// </summary>
+    /// <remarks>
+    /// Why: the savepoints copy every page a write touches into SQLite's statement journal first and cost two
+    /// statements a write, about 5% of the server's CPU in a profile under durable deposits, for a case that
+    /// does not happen in normal running.
+    /// </remarks>
+    public bool TryApplyAll(IReadOnlyList<PendingWrite> batch, long nowMilliseconds)
+    {
+        try
+        {
+            foreach (var pending in batch)
+            {
+                var write = pending.Write;
+                if (write.Request is { } request && Convert.ToInt64(_findRequest.Scalar(request.CallerKeyId, request.RequestId), CultureInfo.InvariantCulture) != 0)
+                {
+                    pending.Outcome = PendingOutcome.Failed(new DuplicateRequestException(request.CallerKeyId, request.RequestId));
+                    continue;
+                }
+
+                if (!WriteState(write, nowMilliseconds))
+                {
+                    pending.Outcome = PendingOutcome.Failed(new StaleStateException(write.GrainId, write.ExpectedVersion));
+                    continue;
+                }
+
+                if (write.Request is { } record && !InsertRequest(record))
+                {
+                    return false; // looked up as absent a moment ago in this transaction: leave it to the careful path
+                }
+
+                foreach (var entry in write.Journal)
+                {
+                    InsertJournal(write.GrainId, entry);
+                }
+
+                pending.Outcome = PendingOutcome.Applied(write.ExpectedVersion + 1);
+            }
+
+            return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+        {
+            return false;
         }
     }
 
@@ -155,6 +212,7 @@ internal sealed class SqliteWriteCommands : IDisposable
         _insertRequest.Dispose();
         _addTally.Dispose();
         _insertMark.Dispose();
+        _findRequest.Dispose();
     }
 
     private bool WriteState(StateWrite write, long nowMilliseconds)
@@ -205,6 +263,20 @@ internal sealed class SqliteWriteCommands : IDisposable
 
         public int Run(params ReadOnlySpan<object> values)
         {
+            Bind(values);
+            return Command.ExecuteNonQuery();
+        }
+
+        public object? Scalar(params ReadOnlySpan<object> values)
+        {
+            Bind(values);
+            return Command.ExecuteScalar();
+        }
+
+        public void Dispose() => Command.Dispose();
+
+        private void Bind(ReadOnlySpan<object> values)
+        {
             if (values.Length != _parameters.Length)
             {
                 throw new ArgumentException($"'{Command.CommandText}' takes {_parameters.Length} values; got {values.Length}.", nameof(values));
@@ -214,10 +286,6 @@ internal sealed class SqliteWriteCommands : IDisposable
             {
                 _parameters[i].Value = values[i];
             }
-
-            return Command.ExecuteNonQuery();
         }
-
-        public void Dispose() => Command.Dispose();
     }
 }

@@ -63,6 +63,35 @@ public abstract class StorageContractTests
     }
 
     [Fact]
+    public async Task A_repeated_journal_key_in_a_shared_batch_fails_that_write_alone()
+    {
+        await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), TestContext.Current.CancellationToken);
+
+        // Sent together so they share a batch: writes before and after one whose state version is right but whose
+        // second journal row repeats a stored key (found only while writing it, after its state row and first row).
+        var before = Enumerable.Range(0, 50)
+            .Select(i => storage.WriteStateAsync(
+                new StateWrite($"volunteer/b{i}", 0, Rows.Payload($"{i}"), [Rows.Entry(1, $"b{i}")]) { Request = Rows.Request("key-a", $"b{i}", $"volunteer/b{i}") },
+                TestContext.Current.CancellationToken))
+            .ToList();
+        var bad = storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 1, Rows.Payload("two"), [Rows.Entry(2, "r2"), Rows.Entry(1, "r3")]) { Request = Rows.Request("key-a", "r2", "volunteer/a") },
+            TestContext.Current.CancellationToken);
+        var after = Enumerable.Range(0, 50)
+            .Select(i => storage.WriteStateAsync(new StateWrite($"volunteer/c{i}", 0, Rows.Payload($"{i}"), [Rows.Entry(1, $"c{i}")]), TestContext.Current.CancellationToken))
+            .ToList();
+
+        await Assert.ThrowsAsync<StaleStateException>(() => bad);
+        Assert.All(await Task.WhenAll(before.Concat(after)), version => Assert.Equal(1, version));
+        Assert.Equal(1, (await storage.ReadStateAsync("volunteer/a", TestContext.Current.CancellationToken))!.Version);
+        Assert.Single(await storage.ReadJournalAsync("volunteer/a", 0, 100, TestContext.Current.CancellationToken));
+        Assert.Null(await storage.FindRequestAsync("key-a", "r2", TestContext.Current.CancellationToken));
+        Assert.NotNull(await storage.FindRequestAsync("key-a", "b49", TestContext.Current.CancellationToken));
+        Assert.Single(await storage.FindJournalByRequestAsync("volunteer/c49", "c49", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Journal_rows_round_trip_exactly_and_are_found_by_request_and_paged_in_order()
     {
         await using var storage = await CreateStorageAsync();

@@ -319,15 +319,7 @@ internal static class DurableDeposits
                 var path = Path.Combine(Path.GetTempPath(), "timebank-bench", Guid.NewGuid().ToString("N"), "timebank.db");
                 return await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path, MaxBatchSize = maxBatchSize, BatchWindow = window });
             case "postgres":
-                var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
-                await using (var connection = new NpgsqlConnection(postgres))
-                {
-                    await connection.OpenAsync();
-                    await using var create = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-                    await create.ExecuteNonQueryAsync();
-                }
-
-                var connectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
+                var connectionString = await FreshSchema.CreateAsync(postgres, "bench");
                 return await PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = connectionString, MaxBatchSize = maxBatchSize, BatchWindow = window });
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Use memory, sqlite or postgres.");

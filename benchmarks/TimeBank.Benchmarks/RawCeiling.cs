@@ -105,15 +105,7 @@ internal static class RawCeiling
 
     private static async Task<(long Deposits, TimeSpan Elapsed)> PostgresAsync(string connectionString, int batch, int seconds)
     {
-        var schema = "ceiling_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(connectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE SCHEMA {schema}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var scoped = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
+        var scoped = await FreshSchema.CreateAsync(connectionString, "ceiling");
         await using (var storage = await Storage.Postgres.PostgresGrainStorage.OpenAsync(new Storage.Postgres.PostgresStorageOptions { ConnectionString = scoped }))
         {
             // The migrations lay out the tables exactly as TimeBank writes them.

@@ -103,15 +103,7 @@ internal static class ReportScale
         }
         else
         {
-            var schema = "reports_" + Guid.NewGuid().ToString("N")[..12];
-            await using (var admin = new NpgsqlConnection(postgres))
-            {
-                await admin.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE SCHEMA {schema}", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-
-            location = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
+            location = await FreshSchema.CreateAsync(postgres, "reports");
             await using (var storage = await PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = location }))
             {
                 books.PolicyVersion = await CreateCommunityAsync(storage);

@@ -163,15 +163,7 @@ internal static class StartTime
 
     private static async Task<string> FillPostgresAsync(string postgres, int volunteers, long rows)
     {
-        var schema = "start_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(postgres))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE SCHEMA {schema}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var scoped = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
+        var scoped = await FreshSchema.CreateAsync(postgres, "start");
         await using (await Storage.Postgres.PostgresGrainStorage.OpenAsync(new Storage.Postgres.PostgresStorageOptions { ConnectionString = scoped }))
         {
             // The migrations lay out the tables exactly as the server expects them.

@@ -10,8 +10,10 @@ namespace TimeBank.Storage.Sqlite;
 /// <summary>
 /// The embedded default: one SQLite file in WAL mode with <c>synchronous=FULL</c>. All writes go through
 /// one writer connection that commits whatever has queued up as one transaction (group commit), so the
-/// fsync is paid once per batch. Each write in a batch sits in its own savepoint: a stale version fails
-/// that write alone. Reads use pooled connections and see the last commit.
+/// fsync is paid once per batch. A stale version or a request id already recorded fails that write alone: both
+/// are found before the write touches anything, and a failure only writing reveals redoes the batch with each
+/// write in a savepoint of its own (see <see cref="SqliteWriteCommands.TryApplyAll"/>). Reads use pooled
+/// connections and see the last commit.
 /// </summary>
 public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportStore
 {

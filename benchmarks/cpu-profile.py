@@ -8,7 +8,8 @@ CATEGORIES = [
     ("SQLite: statements, commit and their file I/O", lambda body, thread: "libe_sqlite3" in body),
     ("PostgreSQL client (Npgsql)", lambda body, thread: "Npgsql" in body),
     ("Microsoft.Data.Sqlite binding", lambda body, thread: "Microsoft.Data.Sqlite" in body or "SQLitePCL" in body),
-    ("thread pool spinning (sched_yield)", lambda body, thread: "sched_yield" in body or "LowLevelLifoSemaphore" in body),
+    # Idle workers spinning for work (sched_yield), then parking on and being woken from a futex.
+    ("thread pool workers idling and waking (LowLevelLifoSemaphore)", lambda body, thread: "sched_yield" in body or "LowLevelLifoSemaphore" in body),
     ("JIT", lambda body, thread: "libclrjit" in body or "Tiered Com" in thread),
     ("GC", lambda body, thread: "Server GC" in thread or re.search(r"gc_heap|GCHeap|WKS::|SVR::", body)),
     ("network system calls", lambda body, thread: re.search(r"tcp_|sock_|epoll|__send|recvmsg|sendmsg", body) or "Sockets" in thread),

@@ -4,7 +4,7 @@
 # x 16 in flight, fresh request ids), samples the server with perf (DWARF call stacks, .NET's perf map for JIT
 # frames) once it is warm, and prints the share of its CPU samples by what they were doing: SQLite (split into
 # B-tree work, WAL writes, fsync, reads, the commit's cache walk), Kestrel, the gRPC layer, the grain turn, JSON,
-# SHA-256, GC, JIT, network system calls, thread-pool spinning.
+# SHA-256, GC, JIT, network system calls, thread-pool workers idling and waking.
 # Usage: benchmarks/cpu-profile.sh [sqlite|postgres] [seconds sampled, default 6]. Needs perf (apt-get install linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,7 +14,7 @@ namespace TimeBank.Storage.Sqlite;
 /// Process-wide and set once, by the first SQLite storage opened; a no-op outside Linux or where the C library
 /// is not glibc (musl has no <c>libc.so.6</c>).
 /// </remarks>
-internal static partial class NativeAllocator
+internal static class NativeAllocator
 {
     private const int TrimThresholdOption = -1; // M_TRIM_THRESHOLD in <malloc.h>
     private static int _applied;

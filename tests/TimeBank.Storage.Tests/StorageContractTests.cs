@@ -251,6 +251,12 @@ public abstract class StorageContractTests
             TestContext.Current.CancellationToken));
 
         Assert.Null(await storage.FindRequestAsync("key-a", "r1", TestContext.Current.CancellationToken));
+
+        // The id is free again: the caller's retry against the current version applies under it.
+        Assert.Equal(2, await storage.WriteStateAsync(
+            new StateWrite("volunteer/a", 1, Rows.Payload("retry"), [Rows.Entry(1, "r1")]) { Request = Rows.Request("key-a", "r1", "volunteer/a") },
+            TestContext.Current.CancellationToken));
+        Assert.NotNull(await storage.FindRequestAsync("key-a", "r1", TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -5,7 +5,8 @@
 # frames) once it is warm, and prints the share of its CPU samples by what they were doing: SQLite (split into
 # B-tree work, WAL writes, fsync, reads, the commit's cache walk), Kestrel, the gRPC layer, the grain turn, JSON,
 # SHA-256, GC, JIT, network system calls, thread-pool workers idling and waking.
-# Usage: benchmarks/cpu-profile.sh [sqlite|postgres] [seconds sampled, default 6]. Needs perf (apt-get install linux-perf).
+# Usage: benchmarks/cpu-profile.sh [sqlite|postgres] [seconds sampled, default 6]; IN_FLIGHT (16 per connection) changes
+# the load, PROFILE_KEEP=file keeps the decoded samples. Needs perf (apt-get install linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 provider=${1:-sqlite}
@@ -28,13 +29,14 @@ server_pid=$!
 for _ in $(seq 1 60); do [[ -s "$work/data/admin.key" ]] && grep -q listening "$work/server.log" && break; sleep 0.5; done
 warm=20
 dotnet benchmarks/TimeBank.LoadGen/bin/Release/net10.0/TimeBank.LoadGen.dll --address http://127.0.0.1:5095 --admin-key-file "$work/data/admin.key" \
-  --connections 4 --in-flight 16 --volunteers 1000 --seconds $((warm + sample + 4)) --warmup 2 --mix deposit --community "cpu$provider" \
+  --connections 4 --in-flight "${IN_FLIGHT:-16}" --volunteers 1000 --seconds $((warm + sample + 4)) --warmup 2 --mix deposit --community "cpu$provider" \
   --json "$work/loadgen.json" > "$work/loadgen.log" 2>&1 &
 loadgen_pid=$!
 sleep "$warm" # past tiered compilation and the first checkpoints
 perf record -F 499 --call-graph dwarf,16384 -p "$server_pid" -o "$work/perf.data" -- sleep "$sample" > /dev/null 2>&1
 wait "$loadgen_pid" || { echo "the load generator failed:" >&2; tail -5 "$work/loadgen.log" >&2; exit 1; }
 perf script -i "$work/perf.data" 2>/dev/null > "$work/perf.txt"
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ); $provider; 4 connections x 16 in flight"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ); $provider; 4 connections x ${IN_FLIGHT:-16} in flight"
 python3 -c "import json, sys; t = json.load(open(sys.argv[1]))['total']; print(f\"deposits/s over the run: {t['ops_per_second']:.0f} (p50 {t['p50_ms']:.1f} ms, p99 {t['p99_ms']:.1f} ms)\")" "$work/loadgen.json"
 python3 benchmarks/cpu-profile.py "$work/perf.txt"
+if [[ -n ${PROFILE_KEEP:-} ]]; then cp "$work/perf.txt" "$PROFILE_KEEP"; fi

@@ -71,6 +71,54 @@ public sealed class TwoHostSaleTests
         Assert.Single((await test.Store().ListReceiptsAsync(new ListReceipts(completed.Value.Receipt.Day))).Value!.Receipts);
     }
 
+    [Fact]
+    public async Task A_post_refused_by_a_volunteer_copy_behind_the_hold_leaves_the_sale_under_way_and_it_completes_once()
+    {
+        var (test, _) = await StoreSales.StartAsync("memory", soap: 1);
+        await using var _test = test;
+        await VolunteerAsync(test, "cy", 10);
+
+        // Host B reads Cy before the sale and keeps that copy.
+        await using var hostB = new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
+            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        Assert.Equal(10, (await hostB.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.Points);
+
+        // Host A holds Cy's points for the sale and stops before posting the hold.
+        var held = new TaskCompletionSource();
+        var resume = new TaskCompletionSource();
+        await test.RestartAsync(new TimeBankGrainOptions
+        {
+            PointsPerHour = 10,
+            StepHook = async step =>
+            {
+                if (step == "sale.held")
+                {
+                    held.TrySetResult();
+                    await resume.Task;
+                }
+            },
+        });
+        var sale = Sale("sale-1", "cy", 5, ("soap", 1));
+        var onA = test.Store().RedeemAsync(sale);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The same request reaches host B: its store finds the sale under way and replays the hold, but its Cy has
+        // not seen that hold. The answer is "under way" (a client retries), not a fault, and nothing is settled.
+        var onB = await hostB.GetGrain<IStoreGrain>(StoreId).RedeemAsync(sale);
+        Assert.Equal(ErrorReasons.RedemptionInProgress, onB.Failure?.Reason);
+
+        resume.SetResult();
+        var completed = await onA;
+        Assert.True(completed.Succeeded, completed.ToString());
+
+        // Asked again on host B (its copies reload), the answer is that receipt; the points are taken once.
+        Assert.Equal(completed.Value.Receipt.ReceiptId, (await RetriedAsync(() => hostB.GetGrain<IStoreGrain>(StoreId).RedeemAsync(sale))).Value!.Receipt.ReceiptId);
+        Assert.Equal(5, (await hostB.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.Points);
+        Assert.Equal(5, await test.PointsAsync("cy"));
+        Assert.Equal(0, (await test.StockAsync())["soap"]);
+        Assert.Single((await test.Store().ListReceiptsAsync(new ListReceipts(completed.Value.Receipt.Day))).Value!.Receipts);
+    }
+
     /// <summary>The call, again after a write that found its copy behind (what CONCURRENT_UPDATE tells a client), up to three times.</summary>
     private static async Task<Result<T>> RetriedAsync<T>(Func<Task<Result<T>>> call)
         where T : class

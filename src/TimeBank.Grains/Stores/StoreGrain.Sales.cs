@@ -165,6 +165,13 @@ public sealed partial class StoreGrain
                 {
                     await options.StepHook("sale.held");
                     var posted = await volunteer.PostStoreHoldAsync(new StoreHoldPost(StepKey(receiptId, "post"), sale.ActorKeyId, held.Value.TransferId));
+                    if (posted.Failure?.Reason == ErrorReasons.HoldNotFound)
+                    {
+                        // Answered by a copy of the volunteer that is behind the one that made the hold (another
+                        // process's); it reloads. The sale stays under way and is asked again.
+                        return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", receiptId));
+                    }
+
                     paid = posted.Succeeded ? posted.Value : throw new InvalidOperationException($"Sale {receiptId}: the post of its own hold was refused: {posted.Failure}.");
                     await options.StepHook("sale.posted");
                 }

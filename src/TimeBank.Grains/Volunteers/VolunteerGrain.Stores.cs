@@ -50,6 +50,10 @@ public sealed partial class VolunteerGrain
         {
             if (State.Pending.GetValueOrDefault(c.HoldId) is not { Ledger: LedgerKind.Points } pending)
             {
+                // The store posts only the hold its sale was answered with, and only its own post ends that hold
+                // (a retry of the post finds its recorded answer). A hold this activation does not know was made
+                // through another process's activation, so this one is behind: it reloads, and the store asks again.
+                Discard();
                 return Failure.Of(ErrorReasons.HoldNotFound, ("hold_id", c.HoldId));
             }
 

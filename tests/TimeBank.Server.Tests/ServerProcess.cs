@@ -6,16 +6,18 @@ namespace TimeBank.Server.Tests;
 
 /// <summary>
 /// The server as a separate OS process (<c>dotnet TimeBank.Server.dll</c>), on a free loopback port it
-/// reports in its log. Killed, with its children, on dispose.
+/// reports in its log. Killed, with its children, on dispose; what it logged (warnings and errors, its start) then goes
+/// to the test's output, so a failure shows what the server saw.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly List<string> _output;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, List<string> output)
     {
         _process = process;
+        _output = output;
         Address = address;
         Client = TimeBankClient.Connect(address.ToString(), RunningServer.AdminKey);
     }
@@ -62,9 +64,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         try
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-            var server = new ServerProcess(process, address);
-            server._output.AddRange(output);
-            return server;
+            return new ServerProcess(process, address, output);
         }
         catch
         {
@@ -84,6 +84,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        lock (_output)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"server at {Address} logged:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}");
+        }
     }
 
     [GeneratedRegex(@"TimeBank listening on (http://[^ ,]+)")]

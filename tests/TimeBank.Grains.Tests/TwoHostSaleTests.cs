@@ -20,29 +20,15 @@ public sealed class TwoHostSaleTests
         await VolunteerAsync(test, "cy", 0);
 
         // Host B reads Cy while she has no points and keeps that copy; she then earns 10 through host A.
-        await using var hostB = new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        await using var hostB = SecondHost(test);
         Assert.Equal(0, (await hostB.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.Points);
         await test.Volunteer("cy").DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "park", 60));
 
         // Host A begins the sale of the last soap and stops right after reserving it.
-        var reserved = new TaskCompletionSource();
-        var resume = new TaskCompletionSource();
-        await test.RestartAsync(new TimeBankGrainOptions
-        {
-            PointsPerHour = 10,
-            StepHook = async step =>
-            {
-                if (step == "sale.reserved")
-                {
-                    reserved.TrySetResult();
-                    await resume.Task;
-                }
-            },
-        });
+        var (reserved, resume) = await PauseAtAsync(test, "sale.reserved");
         var sale = Sale("sale-1", "cy", 5, ("soap", 1));
         var onA = test.Store().RedeemAsync(sale);
-        await reserved.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await reserved.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         // The same request reaches host B, whose Cy has no points: its refusal must not end the sale.
         Result<Redemption>? onB = null;
@@ -79,28 +65,14 @@ public sealed class TwoHostSaleTests
         await VolunteerAsync(test, "cy", 10);
 
         // Host B reads Cy before the sale and keeps that copy.
-        await using var hostB = new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        await using var hostB = SecondHost(test);
         Assert.Equal(10, (await hostB.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.Points);
 
         // Host A holds Cy's points for the sale and stops before posting the hold.
-        var held = new TaskCompletionSource();
-        var resume = new TaskCompletionSource();
-        await test.RestartAsync(new TimeBankGrainOptions
-        {
-            PointsPerHour = 10,
-            StepHook = async step =>
-            {
-                if (step == "sale.held")
-                {
-                    held.TrySetResult();
-                    await resume.Task;
-                }
-            },
-        });
+        var (held, resume) = await PauseAtAsync(test, "sale.held");
         var sale = Sale("sale-1", "cy", 5, ("soap", 1));
         var onA = test.Store().RedeemAsync(sale);
-        await held.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await held.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         // The same request reaches host B: its store finds the sale under way and replays the hold, but its Cy has
         // not seen that hold. The answer is "under way" (a client retries), not a fault, and nothing is settled.
@@ -117,6 +89,31 @@ public sealed class TwoHostSaleTests
         Assert.Equal(5, await test.PointsAsync("cy"));
         Assert.Equal(0, (await test.StockAsync())["soap"]);
         Assert.Single((await test.Store().ListReceiptsAsync(new ListReceipts(completed.Value.Receipt.Day))).Value!.Receipts);
+    }
+
+    /// <summary>A second host on the same storage, as a second process on the same database.</summary>
+    private static GrainHost SecondHost(GrainTestHost test)
+        => new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
+            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+
+    /// <summary>Restarts host A so that its sales stop at <paramref name="step"/> until <c>Resume</c> is set; <c>Reached</c> completes when one does.</summary>
+    private static async Task<(Task Reached, TaskCompletionSource Resume)> PauseAtAsync(GrainTestHost test, string step)
+    {
+        var reached = new TaskCompletionSource();
+        var resume = new TaskCompletionSource();
+        await test.RestartAsync(new TimeBankGrainOptions
+        {
+            PointsPerHour = 10,
+            StepHook = async at =>
+            {
+                if (at == step)
+                {
+                    reached.TrySetResult();
+                    await resume.Task;
+                }
+            },
+        });
+        return (reached.Task, resume);
     }
 
     /// <summary>The call, again after a write that found its copy behind (what CONCURRENT_UPDATE tells a client), up to three times.</summary>
@@ -141,8 +138,7 @@ public sealed class TwoHostSaleTests
         var (test, _) = await StoreSales.StartAsync("memory", soap: 1);
         await using var _test = test;
         await VolunteerAsync(test, "cy", 0);
-        await using var hostB = new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        await using var hostB = SecondHost(test);
 
         // Host A refuses the sale (Cy has nothing); then she earns points through host B, whose copy of the store
         // has not seen the sale. Asked again there, the sale keeps its first answer and does not take her points.

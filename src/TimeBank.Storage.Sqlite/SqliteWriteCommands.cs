@@ -25,6 +25,7 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly Statement _addTally;
     private readonly Statement _insertMark;
     private readonly Statement _findRequest;
+    private readonly Statement[] _all; // every statement above: enlisted and disposed together
 
     public SqliteWriteCommands(SqliteConnection connection)
     {
@@ -64,20 +65,15 @@ internal sealed class SqliteWriteCommands : IDisposable
             "INSERT INTO marks (scope, period, member) VALUES ($scope, $period, $member) ON CONFLICT DO NOTHING",
             "$scope", "$period", "$member");
         _findRequest = new Statement(connection, "SELECT count(*) FROM requests WHERE caller_key_id = $key AND request_id = $req", "$key", "$req");
+        _all = [_savepoint, _release, _rollbackTo, _insertState, _updateState, _insertJournal, _insertRequest, _addTally, _insertMark, _findRequest];
     }
 
     public void Enlist(SqliteTransaction transaction)
     {
-        _savepoint.Command.Transaction = transaction;
-        _release.Command.Transaction = transaction;
-        _rollbackTo.Command.Transaction = transaction;
-        _insertState.Command.Transaction = transaction;
-        _updateState.Command.Transaction = transaction;
-        _insertJournal.Command.Transaction = transaction;
-        _insertRequest.Command.Transaction = transaction;
-        _addTally.Command.Transaction = transaction;
-        _insertMark.Command.Transaction = transaction;
-        _findRequest.Command.Transaction = transaction;
+        foreach (var statement in _all)
+        {
+            statement.Command.Transaction = transaction;
+        }
     }
 
     /// <summary>
@@ -203,16 +199,10 @@ internal sealed class SqliteWriteCommands : IDisposable
 
     public void Dispose()
     {
-        _savepoint.Dispose();
-        _release.Dispose();
-        _rollbackTo.Dispose();
-        _insertState.Dispose();
-        _updateState.Dispose();
-        _insertJournal.Dispose();
-        _insertRequest.Dispose();
-        _addTally.Dispose();
-        _insertMark.Dispose();
-        _findRequest.Dispose();
+        foreach (var statement in _all)
+        {
+            statement.Dispose();
+        }
     }
 
     private bool WriteState(StateWrite write, long nowMilliseconds)

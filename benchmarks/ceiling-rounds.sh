@@ -25,13 +25,8 @@ server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "building (Release)..." >&2
-dotnet build -c Release src/TimeBank.Server >/dev/null
-dotnet build -c Release benchmarks/TimeBank.LoadGen >/dev/null
-dotnet build -c Release benchmarks/TimeBank.Benchmarks >/dev/null
-server=src/TimeBank.Server/bin/Release/net10.0/TimeBank.Server.dll
-loadgen=benchmarks/TimeBank.LoadGen/bin/Release/net10.0/TimeBank.LoadGen.dll
-bench=benchmarks/TimeBank.Benchmarks/bin/Release/net10.0/TimeBank.Benchmarks.dll
+source benchmarks/release-builds.sh
+build_release server loadgen bench
 
 process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
@@ -45,7 +40,7 @@ for round in $(seq 1 "$rounds"); do
   mkdir -p "$data"
   dotnet "$server" --urls http://127.0.0.1:5092 --TimeBank:DataDirectory "$data" > "$data.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 60); do [[ -s "$data/admin.key" ]] && grep -q listening "$data.log" && break; sleep 0.5; done
+  await_server "$data" "$data.log"
   dotnet "$loadgen" --address http://127.0.0.1:5092 --admin-key-file "$data/admin.key" --connections 4 --in-flight "$in_flight" \
     --volunteers 1000 --seconds "$seconds" --warmup 5 --mix deposit --community "rounds$round" --json "$data.json" > "$data.loadgen.log" 2>&1 &
   loadgen_pid=$!

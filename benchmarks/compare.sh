@@ -29,13 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building (Release)..." >&2
-dotnet build -c Release src/TimeBank.Server >/dev/null
-dotnet build -c Release benchmarks/TimeBank.Benchmarks >/dev/null
-dotnet build -c Release benchmarks/TimeBank.LoadGen >/dev/null
-server=src/TimeBank.Server/bin/Release/net10.0/TimeBank.Server.dll
-bench=benchmarks/TimeBank.Benchmarks/bin/Release/net10.0/TimeBank.Benchmarks.dll
-loadgen=benchmarks/TimeBank.LoadGen/bin/Release/net10.0/TimeBank.LoadGen.dll
+source benchmarks/release-builds.sh
+build_release server bench loadgen
 
 declare -A result
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -67,8 +62,7 @@ run_server() { # data dir, extra args...
   local data=$1; shift
   dotnet "$server" --urls http://127.0.0.1:5098 --TimeBank:DataDirectory "$data" "$@" > "$data.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 60); do [[ -s "$data/admin.key" ]] && grep -q "listening" "$data.log" && return 0; sleep 0.5; done
-  echo "the server did not start: $(tail -5 "$data.log")" >&2; exit 1
+  await_server "$data" "$data.log"
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 deposits_over_grpc() { # data dir, community -> deposits/s

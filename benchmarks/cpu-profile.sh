@@ -17,18 +17,17 @@ server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "building (Release)..." >&2
-dotnet build -c Release src/TimeBank.Server >/dev/null
-dotnet build -c Release benchmarks/TimeBank.LoadGen >/dev/null
+source benchmarks/release-builds.sh
+build_release server loadgen
 extra=()
 [[ $provider == postgres ]] && extra=(--TimeBank:Storage:Provider postgres --TimeBank:Storage:ConnectionString "${TIMEBANK_TEST_POSTGRES:?set TIMEBANK_TEST_POSTGRES}")
 # The perf map names JIT-compiled methods; without W^X double mapping perf can attribute samples to them.
-DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet src/TimeBank.Server/bin/Release/net10.0/TimeBank.Server.dll \
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet "$server" \
   --urls http://127.0.0.1:5095 --TimeBank:DataDirectory "$work/data" "${extra[@]}" > "$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 60); do [[ -s "$work/data/admin.key" ]] && grep -q listening "$work/server.log" && break; sleep 0.5; done
+await_server "$work/data" "$work/server.log"
 warm=20
-dotnet benchmarks/TimeBank.LoadGen/bin/Release/net10.0/TimeBank.LoadGen.dll --address http://127.0.0.1:5095 --admin-key-file "$work/data/admin.key" \
+dotnet "$loadgen" --address http://127.0.0.1:5095 --admin-key-file "$work/data/admin.key" \
   --connections 4 --in-flight "${IN_FLIGHT:-16}" --volunteers 1000 --seconds $((warm + sample + 4)) --warmup 2 --mix deposit --community "cpu$provider" \
   --json "$work/loadgen.json" > "$work/loadgen.log" 2>&1 &
 loadgen_pid=$!

@@ -33,11 +33,8 @@ if [[ $providers == *postgres* ]]; then
   start_throwaway_postgres
 fi
 
-echo "building (Release)..." >&2
-dotnet build -c Release src/TimeBank.Server >/dev/null
-dotnet build -c Release benchmarks/TimeBank.LoadGen >/dev/null
-server=src/TimeBank.Server/bin/Release/net10.0/TimeBank.Server.dll
-loadgen=benchmarks/TimeBank.LoadGen/bin/Release/net10.0/TimeBank.LoadGen.dll
+source benchmarks/release-builds.sh
+build_release server loadgen
 ticks=$(getconf CLK_TCK)
 
 cpu_of() { # pids... -> CPU seconds (user + system) so far
@@ -59,7 +56,7 @@ for provider in ${providers//,/ }; do
   [[ $provider == postgres ]] && extra=(--TimeBank:Storage:Provider postgres --TimeBank:Storage:ConnectionString "$TIMEBANK_TEST_POSTGRES")
   dotnet "$server" --urls http://127.0.0.1:5097 --TimeBank:DataDirectory "$data" "${extra[@]}" > "$data.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 60); do [[ -s "$data/admin.key" ]] && grep -q "listening" "$data.log" && break; sleep 0.5; done
+  await_server "$data" "$data.log"
 
   # Runs for a fixed time (a background job ignores SIGINT, and the CSV is written as it goes).
   "$counters" collect -p "$server_pid" --counters TimeBank.Server,TimeBank.Storage --format csv -o "$data.counters.csv" --refresh-interval 1 \

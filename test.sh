@@ -45,4 +45,9 @@ awk '/^Total tests: [0-9]+/ { runs++ }
      /^ +Passed: [0-9]+$/ { p += $2 } /^ +Failed: [0-9]+$/ { f += $2 } /^ +Skipped: [0-9]+$/ { s += $2 }
      END { if (runs) printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 grep -E "^ +Skipped [A-Za-z]" "$log" | sed 's/^ */skipped: /' || true
+# Each failed test again at the very end, with the first lines of its message: a CI log is often read from its tail.
+awk '/^ +Failed [A-Za-z]/ { sub(/^ +Failed /, ""); print "failed: " $0; shown = 0; inmsg = 0; next }
+     /^ +Error Message:/ { inmsg = 1; next }
+     /^ +Stack Trace:/ { inmsg = 0; next }
+     inmsg && shown < 12 { print "   " $0; shown++ }' "$log"
 exit "$status"

@@ -91,9 +91,83 @@ public sealed class TwoHostSaleTests
         Assert.Single((await test.Store().ListReceiptsAsync(new ListReceipts(completed.Value.Receipt.Day))).Value!.Receipts);
     }
 
+    [Fact]
+    public async Task A_refund_resumed_on_a_host_whose_day_book_is_behind_the_receipt_stays_under_way_until_that_book_reloads_and_completes_once()
+    {
+        var (test, clock) = await StoreSales.StartAsync("memory", soap: 2);
+        await using var _test = test;
+        await VolunteerAsync(test, "cy", 15);
+        await using var hostB = SecondHost(test, clock);
+        var sold = await SaleBehindHostBAsync(test, hostB);
+
+        // Host A records the refund and stops before applying it to the receipt.
+        var (recorded, resume) = await PauseAtAsync(test, "refund.recorded");
+        var refund = new Refund(TestRequests.Key("refund-1"), sold.Value!.Receipt.ReceiptId, []);
+        var onA = test.Store().RefundAsync(refund);
+        await recorded.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // Host B's reminder resumes the refund; its book has not seen the receipt, so the first attempt leaves the
+        // refund under way (that book reloads) and the next one finishes it.
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await hostB.FireDueRemindersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, await ReceiptRefundedAsync(test, sold.Value!.Receipt.ReceiptId));
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await hostB.FireDueRemindersAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, await ReceiptRefundedAsync(test, sold.Value!.Receipt.ReceiptId));
+
+        // Host A, resumed, finds its copies behind (CONCURRENT_UPDATE to its caller); asked again, on either host,
+        // the answer is the refund host B finished.
+        resume.SetResult();
+        await Assert.ThrowsAsync<TimeBank.Storage.StaleStateException>(() => onA);
+        var answer = (await RetriedAsync(() => test.Store().RefundAsync(refund))).Value!;
+        Assert.Equal(answer.RefundId, (await RetriedAsync(() => hostB.GetGrain<IStoreGrain>(StoreId).RefundAsync(refund))).Value!.RefundId);
+
+        // As a fresh process reads them: the soap is back in stock once and the points were given back once.
+        await using var fresh = SecondHost(test);
+        Assert.Equal(1, (await fresh.GetGrain<IStoreGrain>(StoreId).GetCatalogAsync()).Value!.Items.Single(i => i.ItemId == "soap").Stock);
+        Assert.Equal(10, (await fresh.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.PointsAvailable);
+    }
+
+    [Fact]
+    public async Task A_new_refund_on_a_host_whose_day_book_is_behind_the_receipt_finds_the_receipt()
+    {
+        var (test, _) = await StoreSales.StartAsync("memory", soap: 2);
+        await using var _test = test;
+        await VolunteerAsync(test, "cy", 15);
+        await using var hostB = SecondHost(test);
+        var sold = await SaleBehindHostBAsync(test, hostB);
+
+        // The terminal's first refund call reaches host B: the receipt exists, so it is refunded, not "not found".
+        var refunded = await RetriedAsync(() => hostB.GetGrain<IStoreGrain>(StoreId).RefundAsync(new Refund(TestRequests.NewKey(), sold.Value!.Receipt.ReceiptId, [])));
+        Assert.True(refunded.Succeeded, refunded.ToString());
+        await using var fresh = SecondHost(test);
+        Assert.Equal(1, (await fresh.GetGrain<IStoreGrain>(StoreId).GetCatalogAsync()).Value!.Items.Single(i => i.ItemId == "soap").Stock);
+        Assert.Equal(10, (await fresh.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.PointsAvailable);
+    }
+
+    /// <summary>The units of a receipt refunded, as a fresh process reads them.</summary>
+    private static async Task<long> ReceiptRefundedAsync(GrainTestHost test, string receiptId)
+    {
+        await using var fresh = SecondHost(test);
+        return (await fresh.GetGrain<IStoreGrain>(StoreId).GetReceiptAsync(new GetReceipt(receiptId))).Value!.Lines.Sum(l => l.RefundedQuantity);
+    }
+
+    /// <summary>
+    /// Two sales of a soap on host A, with host B reading the day's first book between them and keeping that copy
+    /// (a book without a receipt would not be kept): the second sale's receipt is one host B's book has not seen.
+    /// </summary>
+    private static async Task<Result<Redemption>> SaleBehindHostBAsync(GrainTestHost test, GrainHost hostB)
+    {
+        Assert.True((await test.Store().RedeemAsync(Sale("sale-0", "cy", 5, ("soap", 1)))).Succeeded);
+        Assert.Single((await hostB.GetGrain<IStoreDayGrain>($"{StoreId}@{Today}/0").ListAsync(new ListDayReceipts("", 0, 20))).Value!.Receipts);
+        var sold = await test.Store().RedeemAsync(Sale("sale-1", "cy", 5, ("soap", 1)));
+        Assert.True(sold.Succeeded, sold.ToString());
+        return sold;
+    }
+
     /// <summary>A second host on the same storage, as a second process on the same database.</summary>
-    private static GrainHost SecondHost(GrainTestHost test)
-        => new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
+    private static GrainHost SecondHost(GrainTestHost test, TimeProvider? clock = null)
+        => new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) }, clock)
             .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
 
     /// <summary>Restarts host A so that its sales stop at <paramref name="step"/> until <c>Resume</c> is set; <c>Reached</c> completes when one does.</summary>

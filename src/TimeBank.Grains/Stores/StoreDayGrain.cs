@@ -39,7 +39,7 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
             var number = StoreDays.NumberOfReceipt(c.ReceiptId);
             if (!State.Receipts.TryGetValue(number, out var receipt))
             {
-                return Failure.Of(ErrorReasons.ReceiptNotFound, ("store_id", StoreId), ("receipt_id", c.ReceiptId));
+                return ReceiptNotKnownHere(c.ReceiptId);
             }
 
             if (State.AppliedRefunds.Contains(c.RefundId))
@@ -106,8 +106,19 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
     {
         Result<Receipt> result = StoreDays.TryParseReceiptId(query.ReceiptId, out _, out var number) && State.Receipts.TryGetValue(number, out var receipt)
             ? receipt
-            : Failure.Of(ErrorReasons.ReceiptNotFound, ("store_id", StoreId), ("receipt_id", query.ReceiptId));
+            : ReceiptNotKnownHere(query.ReceiptId);
         return Task.FromResult(result);
+    }
+
+    /// <summary>
+    /// A receipt this activation does not hold. Receipts are never removed, so it was either never recorded or
+    /// recorded through another process's activation of this book, which this copy has not seen: it forgets its
+    /// state after the turn, and the store's next call reads what is stored.
+    /// </summary>
+    private Failure ReceiptNotKnownHere(string receiptId)
+    {
+        Discard();
+        return Failure.Of(ErrorReasons.ReceiptNotFound, ("store_id", StoreId), ("receipt_id", receiptId));
     }
 
     public Task<Result<ReceiptPage>> ListAsync(ListDayReceipts query)

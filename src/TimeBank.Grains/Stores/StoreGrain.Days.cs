@@ -144,7 +144,17 @@ public sealed partial class StoreGrain
 
         return State.PendingSales.ContainsKey(query.ReceiptId)
             ? Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", query.ReceiptId))
-            : await BookOf(query.ReceiptId).GetReceiptAsync(query);
+            : await ReceiptAsync(query.ReceiptId);
+    }
+
+    /// <summary>
+    /// A receipt from its book, asked twice when the first answer is "not found": the book's activation may be
+    /// behind a receipt recorded through another process, and after that answer it reloads what is stored.
+    /// </summary>
+    private async Task<Result<Receipt>> ReceiptAsync(string receiptId)
+    {
+        var found = await BookOf(receiptId).GetReceiptAsync(new GetReceipt(receiptId));
+        return found.Failure?.Reason == ErrorReasons.ReceiptNotFound ? await BookOf(receiptId).GetReceiptAsync(new GetReceipt(receiptId)) : found;
     }
 
     public async Task<Result<ReceiptPage>> ListReceiptsAsync(ListReceipts query)

@@ -50,7 +50,7 @@ public sealed partial class StoreGrain
 
         // Read before the write (a read changes nothing): what the receipt has. Calls at this store are taken one
         // at a time, so it cannot change before the write below, except by refunds still under way, counted there.
-        var found = await BookOf(command.ReceiptId).GetReceiptAsync(new GetReceipt(command.ReceiptId));
+        var found = await ReceiptAsync(command.ReceiptId);
         // A refund under way whose units the receipt already shows as refunded (step 2 done, the rest not yet) must
         // not be taken off what is left a second time: that refused refunds the receipt still allowed.
         var underWay = State.PendingRefunds.Where(r => r.Value.ReceiptId == command.ReceiptId).Select(r => r.Key).ToList();
@@ -140,6 +140,13 @@ public sealed partial class StoreGrain
         try
         {
             var applied = await BookOf(refund.ReceiptId).ApplyRefundAsync(new ApplyRefund(StepKey(refundId, "apply"), refundId, refund.ReceiptId, refund.Lines, countHere));
+            if (applied.Failure?.Reason == ErrorReasons.ReceiptNotFound)
+            {
+                // Answered by a copy of the book that is behind the receipt (recorded through another process's
+                // activation; the refund began from it); that copy reloads. The refund stays under way, asked again.
+                return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", refundId));
+            }
+
             receipt = applied.Succeeded ? applied.Value : throw new InvalidOperationException($"Refund {refundId}: the receipt's day refused it: {applied.Failure}.");
             await options.StepHook("refund.applied");
             var volunteer = GrainFactory.GetGrain<IVolunteerGrain>(refund.VolunteerId);

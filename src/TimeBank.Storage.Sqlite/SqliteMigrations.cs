@@ -113,6 +113,47 @@ internal static class SqliteMigrations
             ALTER TABLE grain_state ADD COLUMN rank_all_amount   INTEGER NULL;
             CREATE INDEX grain_state_by_rank_scope ON grain_state (rank_scope) WHERE rank_scope IS NOT NULL;
             """),
+        new(7, "journal rows in commit order", """
+            -- Keyed by (grain_id, sequence), the journal took each grain's new rows in the middle of its B-tree, at
+            -- the end of that grain's run: a batch of deposits for a thousand volunteers wrote a thousand places
+            -- at random, and the pages it rewrote (splits spread over three siblings) were about 3.5 of the 5 a
+            -- deposit put in the WAL. Rows now go in commit order (the rowid), onto the table's last pages; the
+            -- key stays unique through an index, whose small entries (a hundred to a page) split far less often.
+            CREATE TABLE journal_in_commit_order (
+                id             INTEGER PRIMARY KEY,
+                grain_id       TEXT    NOT NULL,
+                sequence       INTEGER NOT NULL,
+                request_id     TEXT    NOT NULL,
+                leg            INTEGER NOT NULL,
+                ledger         INTEGER NOT NULL,
+                debit_account  TEXT    NOT NULL,
+                credit_account TEXT    NOT NULL,
+                amount         INTEGER NOT NULL CHECK (amount > 0),
+                code           INTEGER NOT NULL,
+                reference      TEXT    NOT NULL,
+                balance_after  INTEGER NOT NULL,
+                recorded_at    INTEGER NOT NULL,
+                request_hash   BLOB    NOT NULL,
+                actor_key_id   TEXT    NOT NULL DEFAULT '',
+                kind           INTEGER NOT NULL DEFAULT 0,
+                pending_id     TEXT    NOT NULL DEFAULT '',
+                timeout_at     INTEGER NULL,
+                category       TEXT    NOT NULL DEFAULT '',
+                memo           TEXT    NOT NULL DEFAULT '',
+                policy_version INTEGER NOT NULL DEFAULT 0,
+                chain_hash     BLOB    NULL
+            );
+
+            INSERT INTO journal_in_commit_order (grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code,
+                reference, balance_after, recorded_at, request_hash, actor_key_id, kind, pending_id, timeout_at, category, memo, policy_version, chain_hash)
+            SELECT grain_id, sequence, request_id, leg, ledger, debit_account, credit_account, amount, code,
+                reference, balance_after, recorded_at, request_hash, actor_key_id, kind, pending_id, timeout_at, category, memo, policy_version, chain_hash
+            FROM journal ORDER BY recorded_at, grain_id, sequence;
+
+            DROP TABLE journal;
+            ALTER TABLE journal_in_commit_order RENAME TO journal;
+            CREATE UNIQUE INDEX journal_by_grain ON journal (grain_id, sequence);
+            """),
     ];
 }
 

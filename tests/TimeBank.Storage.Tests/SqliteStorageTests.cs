@@ -85,6 +85,24 @@ public sealed class SqliteStorageTests
     }
 
     [Fact]
+    public async Task Journal_rows_lie_in_commit_order_and_a_grains_rows_are_read_in_sequence_through_its_index()
+    {
+        // Rows go onto the table's last pages (a batch appends in one place, not one place per grain), and the
+        // (grain, sequence) index keeps a grain's rows together for reading and unique.
+        var path = StorageProviders.NewSqlitePath();
+        await using var storage = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken);
+        var cancel = TestContext.Current.CancellationToken;
+        await storage.WriteStateAsync(new StateWrite("volunteer/z", 0, Rows.Payload("z1"), [Rows.Entry(1, "z1"), Rows.Entry(2, "z1", leg: 1)]), cancel);
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("a1"), [Rows.Entry(1, "a1")]), cancel);
+        await storage.WriteStateAsync(new StateWrite("volunteer/z", 1, Rows.Payload("z2"), [Rows.Entry(3, "z2")]), cancel);
+
+        Assert.Equal([1, 2, 1, 3], await QueryAsync(path, "SELECT sequence FROM journal ORDER BY rowid"));
+        Assert.Equal([1, 2, 3], (await storage.ReadJournalAsync("volunteer/z", 0, 10, cancel)).Select(r => r.Sequence));
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(new StateWrite("volunteer/a", 1, Rows.Payload("a2"), [Rows.Entry(1, "a2")]), cancel));
+        Assert.Equal([1], await QueryAsync(path, "SELECT count(*) FROM journal WHERE grain_id = 'volunteer/a'"));
+    }
+
+    [Fact]
     public async Task A_write_after_disposal_fails_as_unavailable()
     {
         var storage = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = StorageProviders.NewSqlitePath() }, cancellationToken: TestContext.Current.CancellationToken);

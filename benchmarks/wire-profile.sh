@@ -90,15 +90,18 @@ with open(counters) as f:
             series.setdefault(name, []).append(float(value))
         except ValueError:
             pass
-def med(fragment, percentile):
-    values = [v for k, vs in series.items() if fragment in k and f"Percentile={percentile}" in k for v in vs if v > 0]
+def med(fragment, percentile, exclude=None):
+    values = [v for k, vs in series.items() if fragment in k and not (exclude and exclude in k) and f"Percentile={percentile}" in k for v in vs if v > 0]
     return statistics.median(values) if values else float("nan")
 us = lambda seconds: seconds / deposits * 1e6 if deposits else float("nan")
 gen = r.get("generator_cpu_seconds", 0)
 print(f"\n{provider}: {total['ops_per_second']:.0f} deposits/s, client p50 {total['p50_ms']:.2f} ms, p99 {total['p99_ms']:.2f} ms, statuses {total['status_codes']}")
 print(f"  server handling (arrival at the pipeline to answer): p50 {med('timebank.rpc.duration', 50):.2f} ms, p95 {med('timebank.rpc.duration', 95):.2f} ms")
 print(f"  server handling p99 {med('timebank.rpc.duration', 99):.2f} ms")
-print(f"  storage: waiting for the writer p50 {med('queue_wait', 50):.2f} ms (p99 {med('queue_wait', 99):.2f}), batch commit p50 {med('storage.commit', 50):.2f} ms (p99 {med('storage.commit', 99):.2f}), batch size p50 {med('batch_size', 50):.0f}, p95 {med('batch_size', 95):.0f}")
+print(f"  storage: waiting for the writer p50 {med('queue_wait', 50):.2f} ms (p99 {med('queue_wait', 99):.2f}), batch commit p50 {med('storage.commit', 50, 'commit_statement'):.2f} ms (p99 {med('storage.commit', 99, 'commit_statement'):.2f}), batch size p50 {med('batch_size', 50):.0f}, p95 {med('batch_size', 95):.0f}")
+batch = med('batch_size', 50)
+print(f"  the writer, per batch: idle before it p95 {med('writer_idle', 95):.2f} ms; COMMIT alone p50 {med('commit_statement', 50):.2f} ms"
+      f" ({med('commit_statement', 50) / batch * 1000:.0f} us a deposit at the median batch), the statements before it the rest of the batch commit")
 print(f"  CPU per deposit: server {us(server_cpu):.0f} us, load generator {us(gen):.0f} us, PostgreSQL {us(pg_cpu):.0f} us;"
       f" all three {(server_cpu + gen + pg_cpu) / elapsed / cores * 100:.0f}% of {cores} cores over the run")
 PY

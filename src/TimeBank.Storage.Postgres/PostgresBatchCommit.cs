@@ -128,7 +128,9 @@ internal static class PostgresBatchCommit
             await DeleteRequestsAsync(connection, transaction, requests.Where(p => !applied.Contains(p.Write.GrainId))).ConfigureAwait(false);
         }
 
+        var commitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         await transaction.CommitAsync().ConfigureAwait(false);
+        StorageMetrics.Committed("PostgreSQL", commitStarted);
         foreach (var pending in batch)
         {
             pending.Outcome = applied.Contains(pending.Write.GrainId)

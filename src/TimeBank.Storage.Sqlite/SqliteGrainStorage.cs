@@ -294,7 +294,9 @@ public sealed class SqliteGrainStorage : IGrainStorage, IApiKeyStore, IReportSto
             }
 
             _commands.ApplyReports(batch.Where(p => p.Outcome.Error is null).Select(p => p.Write));
+            var commitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             transaction.Commit();
+            StorageMetrics.Committed("SQLite", commitStarted);
         }
         catch (Exception e)
         {

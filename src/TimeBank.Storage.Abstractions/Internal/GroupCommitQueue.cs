@@ -32,11 +32,13 @@ internal sealed class GroupCommitQueue(string provider, int maxBatchSize, TimeSp
     public async ValueTask<bool> ReadBatchAsync(List<PendingWrite> batch)
     {
         var reader = _channel.Reader;
+        var waitedFrom = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             return false;
         }
 
+        StorageMetrics.Idle(provider, waitedFrom, System.Diagnostics.Stopwatch.GetTimestamp());
         Drain(reader, batch);
         if (Window > TimeSpan.Zero && batch.Count < MaxBatchSize)
         {

@@ -123,9 +123,7 @@ public sealed class TwoHostSaleTests
         Assert.Equal(answer.RefundId, (await RetriedAsync(() => hostB.GetGrain<IStoreGrain>(StoreId).RefundAsync(refund))).Value!.RefundId);
 
         // As a fresh process reads them: the soap is back in stock once and the points were given back once.
-        await using var fresh = SecondHost(test);
-        Assert.Equal(1, (await fresh.GetGrain<IStoreGrain>(StoreId).GetCatalogAsync()).Value!.Items.Single(i => i.ItemId == "soap").Stock);
-        Assert.Equal(10, (await fresh.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.PointsAvailable);
+        Assert.Equal((1, 10), await SoapAndPointsAsync(test));
     }
 
     [Fact]
@@ -140,9 +138,15 @@ public sealed class TwoHostSaleTests
         // The terminal's first refund call reaches host B: the receipt exists, so it is refunded, not "not found".
         var refunded = await RetriedAsync(() => hostB.GetGrain<IStoreGrain>(StoreId).RefundAsync(new Refund(TestRequests.NewKey(), sold.Value!.Receipt.ReceiptId, [])));
         Assert.True(refunded.Succeeded, refunded.ToString());
+        Assert.Equal((1, 10), await SoapAndPointsAsync(test));
+    }
+
+    /// <summary>The soap in stock and Cy's points, as a fresh process reads them.</summary>
+    private static async Task<(long Soap, long Points)> SoapAndPointsAsync(GrainTestHost test)
+    {
         await using var fresh = SecondHost(test);
-        Assert.Equal(1, (await fresh.GetGrain<IStoreGrain>(StoreId).GetCatalogAsync()).Value!.Items.Single(i => i.ItemId == "soap").Stock);
-        Assert.Equal(10, (await fresh.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.PointsAvailable);
+        return ((await fresh.GetGrain<IStoreGrain>(StoreId).GetCatalogAsync()).Value!.Items.Single(i => i.ItemId == "soap").Stock,
+            (await fresh.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.PointsAvailable);
     }
 
     /// <summary>The units of a receipt refunded, as a fresh process reads them.</summary>

@@ -118,7 +118,7 @@ internal static class SqliteMigrations
             -- the end of that grain's run: a batch of deposits for a thousand volunteers wrote a thousand places
             -- at random, and the pages it rewrote (splits spread over three siblings) were about 3.5 of the 5 a
             -- deposit put in the WAL. Rows now go in commit order (the rowid), onto the table's last pages; the
-            -- key stays unique through an index, whose small entries (about sixty to a page) split far less often.
+            -- key stays unique through an index, whose small entries (about 120 to a leaf) split far less often.
             CREATE TABLE journal_in_commit_order (
                 id             INTEGER PRIMARY KEY,
                 grain_id       TEXT    NOT NULL,

@@ -134,7 +134,15 @@ internal sealed class GrpcDispatcher(GrpcServiceRegistry registry, GrpcServerOpt
 
         if (options.ExceptionMapper?.Invoke(error) is { } mapped)
         {
-            RpcLog.HandlerFailed(logger, call.Method.FullName, mapped.StatusCode, error);
+            if (mapped.StatusCode == StatusCode.Aborted)
+            {
+                RpcLog.HandlerConflict(logger, call.Method.FullName, error.Message, mapped.StatusCode);
+            }
+            else
+            {
+                RpcLog.HandlerFailed(logger, call.Method.FullName, mapped.StatusCode, error);
+            }
+
             return mapped;
         }
 

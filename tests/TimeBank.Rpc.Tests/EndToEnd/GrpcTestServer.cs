@@ -53,7 +53,16 @@ public sealed class GrpcTestServer : IAsyncLifetime
         Health.AddTo(registry);
 
         _app = builder.Build();
-        var grpcServer = new GrpcServer(registry, loggerFactory: _app.Services.GetRequiredService<ILoggerFactory>());
+        var options = new GrpcServerOptions
+        {
+            ExceptionMapper = e => e switch
+            {
+                ConflictException => new RpcException(StatusCode.Aborted, "Lost a race; retry."),
+                OutageException => new RpcException(StatusCode.Unavailable, "Try again later."),
+                _ => null,
+            },
+        };
+        var grpcServer = new GrpcServer(registry, options, _app.Services.GetRequiredService<ILoggerFactory>());
         _app.Run(grpcServer.HandleAsync);
         await _app.StartAsync();
 

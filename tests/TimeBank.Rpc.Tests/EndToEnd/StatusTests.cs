@@ -36,6 +36,22 @@ public sealed class StatusTests(GrpcTestServer server) : IClassFixture<GrpcTestS
     }
 
     [Fact]
+    public async Task A_mapped_conflict_is_logged_as_information_and_a_mapped_outage_as_an_error_with_its_exception()
+    {
+        // A conflict (ABORTED) is what contention looks like and the caller retries it: worth a line, not an error.
+        using var channel = server.CreateChannel();
+        var conflict = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(TestService.Throw, new HealthCheckRequest { Service = "conflict" }, Options));
+        var outage = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(TestService.Throw, new HealthCheckRequest { Service = "outage" }, Options));
+
+        Assert.Equal((StatusCode.Aborted, StatusCode.Unavailable), (conflict.StatusCode, outage.StatusCode));
+        var conflictLog = Assert.Single(server.Logs.Entries, e => e.Message.Contains("lost a race for the row", StringComparison.Ordinal));
+        Assert.Equal((LogLevel.Information, null), (conflictLog.Level, conflictLog.Exception));
+        Assert.Contains("test.Probe/Throw", conflictLog.Message, StringComparison.Ordinal);
+        var outageLog = Assert.Single(server.Logs.Entries, e => e.Exception is OutageException);
+        Assert.Equal(LogLevel.Error, outageLog.Level);
+    }
+
+    [Fact]
     public async Task An_RpcException_from_a_handler_reaches_the_caller_with_its_code_message_and_reason()
     {
         using var channel = server.CreateChannel();

@@ -18,6 +18,10 @@ internal sealed class TestService
     /// <summary>Answers with the request's <c>x-custom</c> header, or "(none)".</summary>
     public static readonly Method<HealthCheckRequest, HealthCheckRequest> ReadHeader = Unary("ReadHeader");
 
+    /// <summary>
+    /// Throws: for "conflict" a <see cref="ConflictException"/>, for "outage" an <see cref="OutageException"/> (both mapped
+    /// to statuses by the test server's exception mapper), otherwise an unmapped exception with "secret internals".
+    /// </summary>
     public static readonly Method<HealthCheckRequest, HealthCheckResponse> Throw = new(
         MethodType.Unary, Name, "Throw", HealthCheckRequest.Parser, HealthCheckResponse.Parser);
 
@@ -43,7 +47,12 @@ internal sealed class TestService
     {
         registry.AddUnary(Echo, (request, _) => Task.FromResult(request.Clone()));
         registry.AddUnary(ReadHeader, (_, context) => Task.FromResult(new HealthCheckRequest { Service = context.GetRequestHeader("x-custom") ?? "(none)" }));
-        registry.AddUnary(Throw, (_, _) => throw new InvalidOperationException("secret internals"));
+        registry.AddUnary(Throw, (request, _) => throw request.Service switch
+        {
+            "conflict" => new ConflictException("lost a race for the row"),
+            "outage" => new OutageException("the database did not answer"),
+            _ => new InvalidOperationException("secret internals"),
+        });
         registry.AddUnary(Refuse, (_, _) => throw new RpcException(StatusCode.FailedPrecondition, "nope", reason: "SOME_REASON", domain: "test"));
         registry.AddUnary(FailWith, (request, _) => throw new RpcException(StatusCode.Aborted, request.Service));
         registry.AddUnary(Hang, HangAsync);
@@ -93,3 +102,9 @@ internal sealed class TestService
         throw new InvalidOperationException("An infinite delay ended.");
     }
 }
+
+/// <summary>A fault the test server maps to ABORTED, as TimeBank maps a write that lost a race.</summary>
+internal sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>A fault the test server maps to UNAVAILABLE, as TimeBank maps a database that did not answer.</summary>
+internal sealed class OutageException(string message) : Exception(message);

@@ -99,7 +99,7 @@ public sealed class AuthorizationMatrixTests
         {
             RequestId = NewId(), StoreId = $"store-{Home}",
             Sales = { new OfflineSale { RequestId = NewId(), VolunteerId = "ana", Lines = { new OfflineLine { ItemId = "soap", Quantity = 1, UnitPricePoints = 5 } }, TotalPoints = 5,
-                SoldAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)) } },
+                SoldAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(EarlierToday.By(TimeSpan.FromMinutes(1))) } },
         }),
         [FundServiceMethods.CreateFund.FullName] = (client, _) => client.CreateFundAsync(Fixture.Fund("f-" + NewId()[..12])),
         [FundServiceMethods.UpdateCommittee.FullName] = (client, _) => client.UpdateCommitteeAsync(new UpdateCommitteeRequest

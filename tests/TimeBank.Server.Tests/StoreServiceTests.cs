@@ -99,7 +99,7 @@ public sealed class StoreServiceTests
         await using var running = await RunningServer.StartAsync();
         using var till = await OpenCornerStoreAsync(running);
         await running.Client.SetStoreRulesAsync(new SetStoreRulesRequest { RequestId = "rules", StoreId = "corner", OfflineDailyLimitPoints = 300 });
-        var soldAt = DateTimeOffset.UtcNow.AddMinutes(-30);
+        var soldAt = EarlierToday.By(TimeSpan.FromMinutes(30));
         OfflineSale Sale(string id, long soap) => new()
         {
             RequestId = id, VolunteerId = "ana", TotalPoints = soap * 5, SoldAt = Timestamp.FromDateTimeOffset(soldAt),

@@ -85,6 +85,28 @@ public abstract class Grain<TState> : Grain
     }
 
     /// <summary>
+    /// Stores a request's answer without changing the state: written against the version this activation's state
+    /// was read or last written at (0 when there is none), so an answer decided on a copy that another writer has
+    /// moved past fails as stale rather than standing. The activation keeps its state and version.
+    /// </summary>
+    /// <exception cref="StaleStateException">The stored state is not the one the answer was decided on; the activation is discarded.</exception>
+    /// <exception cref="DuplicateRequestException">The request id is already recorded; the activation is discarded.</exception>
+    /// <exception cref="StorageUnavailableException">The database did not commit; the activation is discarded.</exception>
+    protected async Task WriteAnswerAsync(RequestRecord request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            await Activation.Host.Storage.WriteStateAsync(StateWrite.AnswerOnly(GrainId.ToString(), _version, request), CancellationToken.None);
+        }
+        catch
+        {
+            Activation.DiscardAfterTurn();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Sets (or moves) a durable reminder; it is stored by this turn's <see cref="WriteStateAsync"/>, in the
     /// same transaction as the state, so a reminder exists exactly when the state that needs it does. The
     /// grain must implement <see cref="IRemindable"/>.

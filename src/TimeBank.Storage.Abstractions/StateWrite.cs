@@ -10,6 +10,20 @@ public sealed record StateWrite(string GrainId, long ExpectedVersion, ReadOnlyMe
 {
     public static readonly IReadOnlyList<JournalEntry> NoJournal = [];
 
+    /// <summary>
+    /// A write that stores only a request's answer (a refusal), decided on the state at
+    /// <paramref name="expectedVersion"/> (0: the grain had none): the state row is checked at that version but
+    /// not written, so a refusal decided on a copy that is behind fails as stale instead of standing.
+    /// </summary>
+    public static StateWrite AnswerOnly(string grainId, long expectedVersion, RequestRecord request)
+        => new(grainId, expectedVersion, ReadOnlyMemory<byte>.Empty, NoJournal) { Request = request, StateUnchanged = true };
+
+    /// <summary>True for an <see cref="AnswerOnly"/> write: the version is checked, the state row left as it is.</summary>
+    public bool StateUnchanged { get; private init; }
+
+    /// <summary>The state's version once this write is stored.</summary>
+    public long VersionAfter => StateUnchanged ? ExpectedVersion : ExpectedVersion + 1;
+
     /// <summary>The caller's request this write answers, stored with it; null for writes no caller asked for.</summary>
     public RequestRecord? Request { get; init; }
 

@@ -30,6 +30,15 @@ internal static class PostgresBatchCommit
         RETURNING g.grain_id
         """;
 
+    // An answer-only write (a recorded refusal) changes no state row: it only needs the version it was decided on
+    // to be the stored one (0: no row). No lock: the request id's unique key, not the row, keeps a second answer out.
+    private const string CheckSql = """
+        SELECT u.grain_id
+          FROM unnest($1::text[], $2::bigint[]) AS u(grain_id, expected)
+          LEFT JOIN grain_state AS g ON g.grain_id = u.grain_id
+         WHERE coalesce(g.version, 0) = u.expected
+        """;
+
     private const string InsertSql = """
         INSERT INTO grain_state (grain_id, version, payload, updated_at, reminders, next_reminder_at,
                                  rank_scope, rank_member, rank_month, rank_month_amount, rank_year, rank_year_amount, rank_all_amount)
@@ -98,10 +107,11 @@ internal static class PostgresBatchCommit
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
 
-        var updates = batch.Where(p => p.Write.ExpectedVersion > 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
-        var inserts = batch.Where(p => p.Write.ExpectedVersion == 0).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
+        var updates = batch.Where(p => p.Write.ExpectedVersion > 0 && !p.Write.StateUnchanged).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
+        var inserts = batch.Where(p => p.Write.ExpectedVersion == 0 && !p.Write.StateUnchanged).OrderBy(p => p.Write.GrainId, StringComparer.Ordinal).ToArray();
+        var checks = batch.Where(p => p.Write.StateUnchanged).ToArray();
         var requests = batch.Where(p => p.Write.Request is not null).ToArray();
-        var (applied, recorded) = await WriteStateAsync(connection, transaction, updates, inserts, requests, batch, nowUtc).ConfigureAwait(false);
+        var (applied, recorded) = await WriteStateAsync(connection, transaction, updates, inserts, checks, requests, batch, nowUtc).ConfigureAwait(false);
 
         var duplicates = requests.Where(p => !recorded.Contains((p.Write.Request!.CallerKeyId, p.Write.Request.RequestId))).ToList();
         if (duplicates.Count > 0)
@@ -134,7 +144,7 @@ internal static class PostgresBatchCommit
         foreach (var pending in batch)
         {
             pending.Outcome = applied.Contains(pending.Write.GrainId)
-                ? PendingOutcome.Applied(pending.Write.ExpectedVersion + 1)
+                ? PendingOutcome.Applied(pending.Write.VersionAfter)
                 : PendingOutcome.Failed(new StaleStateException(pending.Write.GrainId, pending.Write.ExpectedVersion));
         }
 
@@ -199,7 +209,7 @@ internal static class PostgresBatchCommit
     }
 
     private static async Task<(HashSet<string> Applied, HashSet<(string, string)> Recorded)> WriteStateAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, PendingWrite[] requests,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite[] updates, PendingWrite[] inserts, PendingWrite[] checks, PendingWrite[] requests,
         IReadOnlyList<PendingWrite> all, DateTime nowUtc)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -232,6 +242,11 @@ internal static class PostgresBatchCommit
             batch.BatchCommands.Add(Command(InsertSql, [
                 inserts.Select(p => p.Write.GrainId).ToArray(), inserts.Select(p => p.Write.Payload.ToArray()).ToArray(), nowUtc, Reminders(inserts), NextReminders(inserts),
                 inserts.Select(p => p.Write.Standing?.Scope).ToArray(), inserts.Select(p => p.Write.Standing?.Member).ToArray(), .. StandingAmounts(inserts)]));
+        }
+
+        if (checks.Length > 0)
+        {
+            batch.BatchCommands.Add(Command(CheckSql, [checks.Select(p => p.Write.GrainId).ToArray(), checks.Select(p => p.Write.ExpectedVersion).ToArray()]));
         }
 
         // Every write's tallies ride in this round trip, before it is known which writes apply: a stale write is

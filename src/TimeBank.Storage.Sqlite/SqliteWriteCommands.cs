@@ -25,6 +25,7 @@ internal sealed class SqliteWriteCommands : IDisposable
     private readonly Statement _addTally;
     private readonly Statement _insertMark;
     private readonly Statement _findRequest;
+    private readonly Statement _stateVersion;
     private readonly Statement[] _all; // every statement above: enlisted and disposed together
 
     public SqliteWriteCommands(SqliteConnection connection)
@@ -65,7 +66,8 @@ internal sealed class SqliteWriteCommands : IDisposable
             "INSERT INTO marks (scope, period, member) VALUES ($scope, $period, $member) ON CONFLICT DO NOTHING",
             "$scope", "$period", "$member");
         _findRequest = new Statement(connection, "SELECT count(*) FROM requests WHERE caller_key_id = $key AND request_id = $req", "$key", "$req");
-        _all = [_savepoint, _release, _rollbackTo, _insertState, _updateState, _insertJournal, _insertRequest, _addTally, _insertMark, _findRequest];
+        _stateVersion = new Statement(connection, "SELECT coalesce((SELECT version FROM grain_state WHERE grain_id = $id), 0)", "$id");
+        _all = [_savepoint, _release, _rollbackTo, _insertState, _updateState, _insertJournal, _insertRequest, _addTally, _insertMark, _findRequest, _stateVersion];
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -136,7 +138,7 @@ internal sealed class SqliteWriteCommands : IDisposable
                     InsertJournal(write.GrainId, entry);
                 }
 
-                pending.Outcome = PendingOutcome.Applied(write.ExpectedVersion + 1);
+                pending.Outcome = PendingOutcome.Applied(write.VersionAfter);
             }
 
             return true;
@@ -181,7 +183,7 @@ internal sealed class SqliteWriteCommands : IDisposable
             }
 
             _release.Run();
-            version = write.ExpectedVersion + 1;
+            version = write.VersionAfter;
             failure = null;
             return true;
         }
@@ -207,6 +209,11 @@ internal sealed class SqliteWriteCommands : IDisposable
 
     private bool WriteState(StateWrite write, long nowMilliseconds)
     {
+        if (write.StateUnchanged)
+        {
+            return Convert.ToInt64(_stateVersion.Scalar(write.GrainId), CultureInfo.InvariantCulture) == write.ExpectedVersion;
+        }
+
         var standing = write.Standing;
         var payload = write.Payload.ToArray();
         object reminders = write.Reminders.IsEmpty ? DBNull.Value : write.Reminders.ToArray();

@@ -260,6 +260,71 @@ public abstract class StorageContractTests
     }
 
     [Fact]
+    public async Task An_answer_only_write_stores_its_request_at_the_version_it_names_and_leaves_the_state_as_it_was()
+    {
+        await using var storage = await CreateStorageAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), [Rows.Entry(1, "r1")]), ct);
+
+        // Decided on version 1 (the stored one), and on "no state" for a grain that has none.
+        Assert.Equal(1, await storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/a", 1, Rows.Request("key-a", "refused", "volunteer/a")), ct));
+        Assert.Equal(0, await storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/none", 0, Rows.Request("key-a", "nobody", "volunteer/none")), ct));
+
+        var stored = await storage.ReadStateAsync("volunteer/a", ct);
+        Assert.Equal((1, "one"), (stored!.Version, System.Text.Encoding.UTF8.GetString(stored.Payload.Span)));
+        Assert.Single(await storage.ReadJournalAsync("volunteer/a", 0, 10, ct));
+        Assert.Null(await storage.ReadStateAsync("volunteer/none", ct));
+        Assert.Equal("volunteer/a", (await storage.FindRequestAsync("key-a", "refused", ct))!.Target);
+        Assert.Equal("volunteer/none", (await storage.FindRequestAsync("key-a", "nobody", ct))!.Target);
+
+        // The next real write still names version 1: the answer did not move it.
+        Assert.Equal(2, await storage.WriteStateAsync(new StateWrite("volunteer/a", 1, Rows.Payload("two"), [Rows.Entry(2, "r2")]), ct));
+        await Assert.ThrowsAsync<DuplicateRequestException>(() => storage.WriteStateAsync(
+            StateWrite.AnswerOnly("volunteer/a", 2, Rows.Request("key-a", "refused", "volunteer/a")), ct));
+    }
+
+    [Fact]
+    public async Task An_answer_decided_on_a_copy_that_is_behind_is_refused_as_stale_and_stores_nothing()
+    {
+        await using var storage = await CreateStorageAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), StateWrite.NoJournal), ct);
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 1, Rows.Payload("two"), StateWrite.NoJournal), ct);
+
+        // Decided on version 1 while 2 is stored, and on "no state" (a copy that never saw the grain written).
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/a", 1, Rows.Request("key-a", "behind", "volunteer/a")), ct));
+        await Assert.ThrowsAsync<StaleStateException>(() => storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/a", 0, Rows.Request("key-a", "unseen", "volunteer/a")), ct));
+
+        Assert.Null(await storage.FindRequestAsync("key-a", "behind", ct));
+        Assert.Null(await storage.FindRequestAsync("key-a", "unseen", ct));
+        Assert.Equal(2, (await storage.ReadStateAsync("volunteer/a", ct))!.Version);
+    }
+
+    [Fact]
+    public async Task Answer_only_writes_batched_with_state_writes_fail_alone_when_stale()
+    {
+        await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));
+        var ct = TestContext.Current.CancellationToken;
+        await storage.WriteStateAsync(new StateWrite("volunteer/a", 0, Rows.Payload("one"), StateWrite.NoJournal), ct);
+
+        // Sent together so they share a batch: state writes, answers at the right version, and one answer that is behind.
+        var writes = Enumerable.Range(0, 20)
+            .Select(i => storage.WriteStateAsync(new StateWrite($"volunteer/w{i}", 0, Rows.Payload($"{i}"), [Rows.Entry(1, $"w{i}")]) { Request = Rows.Request("key-a", $"w{i}", $"volunteer/w{i}") }, ct))
+            .ToList();
+        var answered = storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/a", 1, Rows.Request("key-a", "answered", "volunteer/a")), ct);
+        var absent = storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/absent", 0, Rows.Request("key-a", "absent", "volunteer/absent")), ct);
+        var behind = storage.WriteStateAsync(StateWrite.AnswerOnly("volunteer/a", 0, Rows.Request("key-a", "behind", "volunteer/a")), ct);
+
+        await Assert.ThrowsAsync<StaleStateException>(() => behind);
+        Assert.All(await Task.WhenAll(writes), version => Assert.Equal(1, version));
+        Assert.Equal(1, await answered);
+        Assert.Equal(0, await absent);
+        Assert.Null(await storage.FindRequestAsync("key-a", "behind", ct));
+        Assert.NotNull(await storage.FindRequestAsync("key-a", "answered", ct));
+        Assert.NotNull(await storage.FindRequestAsync("key-a", "w19", ct));
+    }
+
+    [Fact]
     public async Task Writes_batched_with_a_duplicate_request_commit_and_only_the_duplicate_fails()
     {
         await using var storage = await CreateStorageAsync(batchWindow: TimeSpan.FromMilliseconds(300));

@@ -83,6 +83,11 @@ public sealed class InMemoryGrainStorage : IGrainStorage, IApiKeyStore, IReportS
                 _requests.Add((accepted.CallerKeyId, accepted.RequestId), accepted with { Fingerprint = accepted.Fingerprint.ToArray(), Result = accepted.Result.ToArray() });
             }
 
+            if (write.StateUnchanged)
+            {
+                return Task.FromResult(current);
+            }
+
             foreach (var tally in write.Tallies)
             {
                 var key = (tally.Scope, tally.Name, tally.Period, tally.Key);

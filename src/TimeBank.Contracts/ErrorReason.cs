@@ -29,6 +29,13 @@ public sealed class ErrorReason
 
     public StatusCode Status { get; }
 
+    /// <summary>
+    /// Whether this reason is the request's final answer, stored as its answer so that a retry with the same id
+    /// gets it again: every refusal but those that ask for a retry (ABORTED, UNAVAILABLE) and the server's own
+    /// faults (INTERNAL).
+    /// </summary>
+    public bool IsFinal => Status is not (StatusCode.Aborted or StatusCode.Unavailable or StatusCode.Internal);
+
     /// <summary>The message, with <c>{name}</c> where a fact of the failure goes.</summary>
     public string Template { get; }
 

@@ -1,5 +1,7 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Volunteers;
+using TimeBank.Runtime;
+using TransferCode = TimeBank.Ledger.TransferCode;
 
 namespace TimeBank.Grains.Tests;
 
@@ -89,6 +91,57 @@ public sealed class RequestIdTests
         Assert.Equal(19, results.Count(r => r.Reason() == ErrorReasons.RequestIdReused));
         var balances = await Task.WhenAll(volunteers.Select(async v => (await v.GetBalanceAsync()).Value!.HoursMinutes));
         Assert.Equal(30, balances.Sum());
+    }
+
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_refusal_is_the_first_answer_so_a_retry_after_the_balance_grew_is_refused_again_and_moves_nothing(string provider)
+    {
+        await using var test = await GrainTestHost.StartAsync(provider);
+        var ana = await RegisteredAsync(test, "ana");
+        await RegisteredAsync(test, "bo");
+        var transfer = new TransferHours(TestRequests.Key("t1"), "bo", 30, TransferCode.Gift);
+        Assert.Equal(ErrorReasons.InsufficientHours, (await ana.TransferHoursAsync(transfer)).Reason());
+
+        // The hours arrive, then the retry (as a client whose first call timed out would send it), also after a restart.
+        Assert.True((await ana.DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "act", 60))).Succeeded);
+        Assert.Equal(ErrorReasons.InsufficientHours, (await ana.TransferHoursAsync(transfer)).Reason());
+        await test.RestartAsync();
+        Assert.Equal(ErrorReasons.InsufficientHours, (await test.Host.GetGrain<IVolunteerGrain>("ana").TransferHoursAsync(transfer)).Reason());
+
+        // Nothing moved, the refusal changed neither state nor journal, and the same id for other content is a reuse.
+        Assert.Equal(60, (await test.Host.GetGrain<IVolunteerGrain>("ana").GetBalanceAsync()).Value!.HoursMinutes);
+        Assert.Equal(0, (await test.Host.GetGrain<IVolunteerGrain>("bo").GetBalanceAsync()).Value!.HoursMinutes);
+        Assert.Equal(2, (await test.Storage.ReadJournalAsync("volunteer/ana", 0, 10, TestContext.Current.CancellationToken)).Count);
+        Assert.Equal(ErrorReasons.RequestIdReused,
+            (await test.Host.GetGrain<IVolunteerGrain>("ana").TransferHoursAsync(transfer with { Minutes = 20 })).Reason());
+    }
+
+    [Theory]
+    [MemberData(nameof(GrainTestHost.Providers), MemberType = typeof(GrainTestHost))]
+    public async Task A_refusal_decided_on_a_copy_behind_another_process_is_not_kept_and_the_retry_decides_on_the_stored_state(string provider)
+    {
+        await using var test = await GrainTestHost.StartAsync(provider);
+        var ana = await RegisteredAsync(test, "ana");
+        await RegisteredAsync(test, "bo");
+
+        // Host B reads Ana with no hours and keeps that copy; host A then deposits.
+        await using var hostB = new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
+            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        Assert.Equal(0, (await hostB.GetGrain<IVolunteerGrain>("ana").GetBalanceAsync()).Value!.HoursMinutes);
+        Assert.True((await ana.DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "act", 60))).Succeeded);
+
+        // On B's copy the transfer would be refused for want of hours; that refusal cannot be stored against the
+        // version it was decided on, so the caller is told to retry, and the retry (B reloads) transfers.
+        var transfer = new TransferHours(TestRequests.Key("t1"), "bo", 30, TransferCode.Gift);
+        await Assert.ThrowsAsync<TimeBank.Storage.StaleStateException>(() => hostB.GetGrain<IVolunteerGrain>("ana").TransferHoursAsync(transfer));
+        var retried = await hostB.GetGrain<IVolunteerGrain>("ana").TransferHoursAsync(transfer);
+        Assert.True(retried.Succeeded, retried.ToString());
+
+        // Host A, whose copy has not seen the transfer, answers "in progress" once and reloads; then the same receipt.
+        Assert.Equal(ErrorReasons.TransferInProgress, (await ana.TransferHoursAsync(transfer)).Reason());
+        Assert.Equal(retried.Value.TransferId, (await ana.TransferHoursAsync(transfer)).Value!.TransferId);
+        Assert.Equal(30, (await ana.GetBalanceAsync()).Value!.HoursMinutes);
     }
 
     private static async Task<IVolunteerGrain> RegisteredAsync(GrainTestHost test, string id)

@@ -36,11 +36,11 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
 
     /// <summary>
     /// Runs one idempotent mutation. <paramref name="apply"/> validates first, then changes <c>State</c>
-    /// and reports what it did to the <see cref="Changes"/>; if it answers with a failure, nothing is
-    /// written, and if it had reported a change first, this activation forgets its in-memory state after
-    /// the turn so the next call reloads what is stored.
-    /// An apply that changed nothing writes nothing (its answer follows from the state, so a retry gets it
-    /// again without a record).
+    /// and reports what it did to the <see cref="Changes"/>; if it answers with a failure, no state or journal is
+    /// written (and if it had reported a change first, this activation forgets its in-memory state after the turn
+    /// so the next call reloads what is stored), but a final refusal (<see cref="TimeBank.Contracts.V1.ErrorReason.IsFinal"/>)
+    /// is stored as the request's answer. An apply that changed nothing writes nothing (its answer follows from
+    /// the state, so a retry gets it again without a record).
     /// </summary>
     /// <remarks>
     /// The request id is checked optimistically, as a unique key is: a new id (nearly every call) costs no
@@ -48,6 +48,14 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     /// second record for the same caller and id. Only an answer that writes nothing (a failure, or a call
     /// that found nothing to change) looks the id up first, since a retry must get the first answer even
     /// when the state has moved on since (a retried debit must not now fail for want of balance).
+    /// <para>
+    /// Why a refusal is stored: the answer to a request id is the first one, whatever it was. Left unrecorded, a
+    /// refusal for want of hours would be followed, once hours arrive, by a success for a retry of the same
+    /// request — two answers, and an effect the caller was told did not happen. (TigerBeetle likewise keeps the
+    /// ids of transfers that failed on the state of the moment.) It is written against the state version it was
+    /// decided on, without writing the state: a refusal decided on a copy that is behind (another process has
+    /// moved the grain on) fails as stale, the caller gets ABORTED, and its retry decides on the stored state.
+    /// </para>
     /// </remarks>
     /// <param name="operation">The operation's name, part of the idempotency check (by default the calling method).</param>
     protected Task<Result<T>> MutateAsync<TCommand, T>(
@@ -60,20 +68,10 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
     /// with more choices: <paramref name="actorKeyId"/> names who acted in the journal when the request key is
     /// the system's (a step of a transfer done for a caller); <paramref name="lookUpFirst"/> reads the request
     /// id before applying, for operations whose answer goes on to drive more steps in the same turn and so
-    /// must never be computed on state that is about to be thrown away; and <paramref name="recordRefusal"/>
-    /// stores a refusal as the request's answer, for the step of a saga another grain drives.
+    /// must never be computed on state that is about to be thrown away.
     /// </summary>
-    /// <remarks>
-    /// Why a saga step records its refusal: two processes may both be finishing one saga, each with its own
-    /// activation of this grain. A refusal left unrecorded could be computed on a copy that is behind (a hold
-    /// refused for want of points that have since arrived), and the other process, asking again under the same
-    /// key, would be granted what the first already settled as refused. Recorded, the refusal is written
-    /// against the version it was computed on — a copy behind the store fails to write it (StaleStateException,
-    /// and the driver asks again later) — and every later attempt under the key gets the same refusal.
-    /// </remarks>
     protected async Task<Result<T>> MutateAsync<TCommand, T>(
-        RequestKey request, string actorKeyId, bool lookUpFirst, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "",
-        bool recordRefusal = false)
+        RequestKey request, string actorKeyId, bool lookUpFirst, TCommand command, Func<TCommand, Changes, Result<T>> apply, [CallerMemberName] string operation = "")
         where T : class
     {
         ArgumentNullException.ThrowIfNull(apply);
@@ -84,6 +82,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
             return Replay<T>(answered, request, operation, target, fingerprint);
         }
 
+        var discardedBefore = StateDiscarded;
         var changes = new Changes(UnixMicroseconds.Truncate(Clock.GetUtcNow()), target, State.JournalSequence + 1, actorKeyId);
         var result = apply(command, changes);
         if (!result.Succeeded || !changes.StateChanged)
@@ -98,7 +97,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
                 return Replay<T>(earlier, request, operation, target, fingerprint);
             }
 
-            return !result.Succeeded && recordRefusal && StateExists && !StateDiscarded
+            return !result.Succeeded && result.Failure.Reason.IsFinal && !discardedBefore
                 ? await RecordRefusalAsync<T>(result.Failure, request, operation, target, fingerprint, changes.Now)
                 : result;
         }
@@ -130,7 +129,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         return result;
     }
 
-    /// <summary>Stores a refusal as the request's answer, written against the state version it was computed on.</summary>
+    /// <summary>Stores a refusal as the request's answer, against the state version it was decided on; the state is not written.</summary>
     private async Task<Result<T>> RecordRefusalAsync<T>(Failure refusal, RequestKey request, string operation, string target, byte[] fingerprint, DateTimeOffset now)
         where T : class
     {
@@ -138,7 +137,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         var record = new RequestRecord(request.CallerKeyId, request.RequestId, operation, target, fingerprint, JsonSerializer.SerializeToUtf8Bytes(answer, Json), now);
         try
         {
-            await WriteStateAsync(StateWrite.NoJournal, record);
+            await WriteAnswerAsync(record);
         }
         catch (DuplicateRequestException)
         {

@@ -39,7 +39,9 @@ public sealed class StoreDayGrain : TimeBankGrain<StoreDayState>, IStoreDayGrain
             var number = StoreDays.NumberOfReceipt(c.ReceiptId);
             if (!State.Receipts.TryGetValue(number, out var receipt))
             {
-                return ReceiptNotKnownHere(c.ReceiptId);
+                // The refund began from this receipt, so a copy without it is behind another process's: this refusal,
+                // written against the copy's version, fails as stale, the copy reloads, and the store asks again.
+                return Failure.Of(ErrorReasons.ReceiptNotFound, ("store_id", StoreId), ("receipt_id", c.ReceiptId));
             }
 
             if (State.AppliedRefunds.Contains(c.RefundId))

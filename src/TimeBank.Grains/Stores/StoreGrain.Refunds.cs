@@ -140,13 +140,6 @@ public sealed partial class StoreGrain
         try
         {
             var applied = await BookOf(refund.ReceiptId).ApplyRefundAsync(new ApplyRefund(StepKey(refundId, "apply"), refundId, refund.ReceiptId, refund.Lines, countHere));
-            if (applied.Failure?.Reason == ErrorReasons.ReceiptNotFound)
-            {
-                // Answered by a copy of the book that is behind the receipt (recorded through another process's
-                // activation; the refund began from it); that copy reloads. The refund stays under way, asked again.
-                return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", refundId));
-            }
-
             receipt = applied.Succeeded ? applied.Value : throw new InvalidOperationException($"Refund {refundId}: the receipt's day refused it: {applied.Failure}.");
             await options.StepHook("refund.applied");
             var volunteer = GrainFactory.GetGrain<IVolunteerGrain>(refund.VolunteerId);
@@ -167,7 +160,7 @@ public sealed partial class StoreGrain
                 _ = counted.Succeeded ? counted.Value : throw new InvalidOperationException($"Refund {refundId}: its day refused to count it: {counted.Failure}.");
             }
         }
-        catch (Exception e) when (e is GrainCallTimeoutException or GrainCallCycleException)
+        catch (Exception e) when (SagaSteps.AskAgainLater(e))
         {
             return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", refundId));
         }

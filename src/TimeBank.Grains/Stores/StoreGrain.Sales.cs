@@ -165,19 +165,12 @@ public sealed partial class StoreGrain
                 {
                     await options.StepHook("sale.held");
                     var posted = await volunteer.PostStoreHoldAsync(new StoreHoldPost(StepKey(receiptId, "post"), sale.ActorKeyId, held.Value.TransferId));
-                    if (posted.Failure?.Reason == ErrorReasons.HoldNotFound)
-                    {
-                        // Answered by a copy of the volunteer that is behind the one that made the hold (another
-                        // process's); it reloads. The sale stays under way and is asked again.
-                        return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", receiptId));
-                    }
-
                     paid = posted.Succeeded ? posted.Value : throw new InvalidOperationException($"Sale {receiptId}: the post of its own hold was refused: {posted.Failure}.");
                     await options.StepHook("sale.posted");
                 }
             }
         }
-        catch (Exception e) when (e is GrainCallTimeoutException or GrainCallCycleException)
+        catch (Exception e) when (SagaSteps.AskAgainLater(e))
         {
             // Whether the volunteer's step was made is unknown: the sale stays recorded, and the reminder asks
             // again; each step is keyed by the receipt, so none is ever made twice.

@@ -150,7 +150,7 @@ public sealed partial class VolunteerGrain
             }
 
             return new TransferReturned(c.TransferId, c.Minutes, Balances());
-        }, recordRefusal: true);
+        });
     }
 
     /// <summary>Steps (2) and (3) of a paid transfer's reversal, or its outcome if it has ended.</summary>
@@ -168,7 +168,7 @@ public sealed partial class VolunteerGrain
             returned = await GrainFactory.GetGrain<IVolunteerGrain>(record.FromVolunteerId).ReturnTransferAsync(new ReturnTransfer(
                 new RequestKey(SystemCallers.Reversals, $"{transferId}/return/{record.Attempt}"), record.ActorKeyId, transferId, VolunteerId, record.Amount, record.Memo));
         }
-        catch (Exception e) when (e is GrainCallCycleException or GrainCallTimeoutException)
+        catch (Exception e) when (SagaSteps.AskAgainLater(e))
         {
             return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
         }

@@ -36,7 +36,7 @@ public sealed partial class VolunteerGrain
             }
 
             return new StorePointsMoved(id, c.Points, Balances());
-        }, recordRefusal: true);
+        });
     }
 
     public async Task<Result<StorePointsMoved>> PostStoreHoldAsync(StoreHoldPost command)
@@ -52,8 +52,8 @@ public sealed partial class VolunteerGrain
             {
                 // The store posts only the hold its sale was answered with, and only its own post ends that hold
                 // (a retry of the post finds its recorded answer). A hold this activation does not know was made
-                // through another process's activation, so this one is behind: it reloads, and the store asks again.
-                Discard();
+                // through another process's activation: this refusal, written against this copy's version, fails
+                // as stale, the copy reloads, and the store asks again.
                 return Failure.Of(ErrorReasons.HoldNotFound, ("hold_id", c.HoldId));
             }
 
@@ -82,7 +82,7 @@ public sealed partial class VolunteerGrain
             return changes.Apply(book, debit) is not TransferResult.Ok and var result
                 ? LedgerFailures.Of(result, book, debit)
                 : new StorePointsMoved(id, c.Points, Balances());
-        }, recordRefusal: true);
+        });
     }
 
     public async Task<Result<StorePointsMoved>> CreditStoreRefundAsync(StoreRefundCredit command)

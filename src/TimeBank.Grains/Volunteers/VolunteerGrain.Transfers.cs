@@ -144,7 +144,7 @@ public sealed partial class VolunteerGrain
             }
 
             return new TransferCredited(c.TransferId, c.Minutes, Balances());
-        }, recordRefusal: true);
+        });
     }
 
     /// <summary>Takes every unfinished transfer one step further; what still fails waits for the next reminder.</summary>
@@ -182,7 +182,7 @@ public sealed partial class VolunteerGrain
                 new RequestKey(SystemCallers.Transfers, transferId), transfer.ActorKeyId, transferId, VolunteerId, State.CommunityId, transfer.Minutes,
                 transfer.Code, transfer.Memo));
         }
-        catch (Exception e) when (e is GrainCallCycleException or GrainCallTimeoutException)
+        catch (Exception e) when (SagaSteps.AskAgainLater(e))
         {
             // Whether the recipient credited is unknown (a timeout) or it could not be asked now (a cycle):
             // the hold stays, and the reminder asks again; a credit is never repeated, being keyed by transfer id.

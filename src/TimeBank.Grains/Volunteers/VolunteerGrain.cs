@@ -104,7 +104,7 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
 
         // Looked up first: a resumed confirmation asks again, and must find the first credit, not collide with it.
         return await MutateAsync(command.Request, command.ActorKeyId, lookUpFirst: true, command, Result<DepositReceipt> (c, changes)
-            => Credit(changes, c.Request.RequestId, policy.Value, c.ActivityCommunityId, c.Minutes, c.ActivityId, c.Category, Book(hoursLimit: null)), recordRefusal: true);
+            => Credit(changes, c.Request.RequestId, policy.Value, c.ActivityCommunityId, c.Minutes, c.ActivityId, c.Category, Book(hoursLimit: null)));
     }
 
     /// <summary>A deposit's two transfers: minutes, and the points they earn, from the issuing community's accounts.</summary>

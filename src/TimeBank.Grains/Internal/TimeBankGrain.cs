@@ -129,6 +129,17 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         return result;
     }
 
+    /// <summary>
+    /// Answers a saga step sent to a grain this activation has no state for (a step's driver checked that the grain
+    /// existed before it began). The refusal is stored like any other, against "no state": when another process has
+    /// created the grain, that fails as stale, this copy reloads and the driver asks again
+    /// (<see cref="SagaSteps.AskAgainLater"/>); when the grain truly does not exist, it is the step's answer for good.
+    /// An earlier answer to the step is replayed first.
+    /// </summary>
+    protected Task<Result<T>> RefuseStepAsync<TCommand, T>(RequestKey request, string actorKeyId, TCommand command, Failure refusal, [CallerMemberName] string operation = "")
+        where T : class
+        => MutateAsync(request, actorKeyId, lookUpFirst: true, command, Result<T> (_, _) => refusal, operation);
+
     /// <summary>Stores a refusal as the request's answer, against the state version it was decided on; the state is not written.</summary>
     private async Task<Result<T>> RecordRefusalAsync<T>(Failure refusal, RequestKey request, string operation, string target, byte[] fingerprint, DateTimeOffset now)
         where T : class

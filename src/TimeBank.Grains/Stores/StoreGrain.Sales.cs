@@ -177,14 +177,6 @@ public sealed partial class StoreGrain
             return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", receiptId));
         }
 
-        if (refusal?.Reason == ErrorReasons.VolunteerNotFound)
-        {
-            // The volunteer existed when the sale began and volunteers are never removed: the answer came from an
-            // activation that is behind (it reloads now). Settling on it would refuse a sale another process may be
-            // completing, so the sale stays under way and is asked again.
-            return Failure.Of(ErrorReasons.RedemptionInProgress, ("receipt_id", receiptId));
-        }
-
         Receipt? receipt = null;
         if (sale.Offline || paid is not null)
         {

@@ -129,8 +129,8 @@ public sealed partial class VolunteerGrain
     {
         if (!StateExists)
         {
-            Discard(); // behind another process: the recipient of a transfer exists; reload before the payer asks again
-            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
+            // The payer of a transfer exists, so this copy is most likely behind another process's; see RefuseStepAsync.
+            return await RefuseStepAsync<ReturnTransfer, TransferReturned>(command.Request, command.ActorKeyId, command, NotRegistered());
         }
 
         var rules = await RulesAsync();
@@ -170,12 +170,6 @@ public sealed partial class VolunteerGrain
         }
         catch (Exception e) when (SagaSteps.AskAgainLater(e))
         {
-            return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
-        }
-
-        if (returned.Failure?.Reason == ErrorReasons.VolunteerNotFound)
-        {
-            // The recipient was credited by this transfer, so it exists: an activation behind; asked again later.
             return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
         }
 

@@ -18,6 +18,11 @@ public sealed partial class VolunteerGrain
 
     public async Task<Result<StorePointsMoved>> HoldForStoreAsync(StoreHold command)
     {
+        if (!StateExists)
+        {
+            return await RefuseStepAsync<StoreHold, StorePointsMoved>(command.Request, command.ActorKeyId, command, NotRegistered());
+        }
+
         if (ServedBy(command.StoreId, command.ServedCommunityIds) is { } refused)
         {
             return refused;
@@ -43,7 +48,7 @@ public sealed partial class VolunteerGrain
     {
         if (!StateExists)
         {
-            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
+            return await RefuseStepAsync<StoreHoldPost, StorePointsMoved>(command.Request, command.ActorKeyId, command, NotRegistered());
         }
 
         return await MutateAsync(command.Request, command.ActorKeyId, lookUpFirst: false, command, Result<StorePointsMoved> (c, changes) =>
@@ -68,6 +73,11 @@ public sealed partial class VolunteerGrain
 
     public async Task<Result<StorePointsMoved>> DebitOfflineSaleAsync(OfflineDebit command)
     {
+        if (!StateExists)
+        {
+            return await RefuseStepAsync<OfflineDebit, StorePointsMoved>(command.Request, command.ActorKeyId, command, NotRegistered());
+        }
+
         if (ServedBy(command.StoreId, command.ServedCommunityIds) is { } refused)
         {
             return refused;
@@ -89,7 +99,7 @@ public sealed partial class VolunteerGrain
     {
         if (!StateExists)
         {
-            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
+            return await RefuseStepAsync<StoreRefundCredit, StorePointsMoved>(command.Request, command.ActorKeyId, command, NotRegistered());
         }
 
         return await MutateAsync(command.Request, command.ActorKeyId, lookUpFirst: true, command, Result<StorePointsMoved> (c, changes) =>
@@ -104,20 +114,9 @@ public sealed partial class VolunteerGrain
         });
     }
 
-    /// <summary>
-    /// Whether a store serving these communities may sell to this volunteer. Not recorded when the volunteer is
-    /// unknown here (there is no state to write it against); the store never settles a sale on that answer.
-    /// </summary>
+    /// <summary>Whether a store serving these communities may sell to this volunteer (registered: a volunteer's community never changes).</summary>
     private Failure? ServedBy(string storeId, IReadOnlyList<string> servedCommunityIds)
     {
-        if (!StateExists)
-        {
-            // The store checked the volunteer exists before it began the sale, and volunteers are never removed:
-            // this activation is behind the store (another process registered the volunteer). The store asks again.
-            Discard();
-            return Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
-        }
-
         return servedCommunityIds.Contains(State.CommunityId, StringComparer.Ordinal)
             ? null
             : Failure.Of(ErrorReasons.VolunteerNotServed, ("volunteer_id", VolunteerId), ("community_id", State.CommunityId), ("store_id", storeId));

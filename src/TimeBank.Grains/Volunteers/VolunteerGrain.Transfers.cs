@@ -120,10 +120,10 @@ public sealed partial class VolunteerGrain
     {
         if (!StateExists)
         {
-            // The payer checked the recipient exists before it held anything, and volunteers are never removed:
-            // this activation is behind (another process registered the recipient); it reloads, and the payer asks again.
-            Discard();
-            return Failure.Of(ErrorReasons.RecipientNotFound, ("to_volunteer_id", VolunteerId));
+            // The payer checked the recipient exists before it held anything, and volunteers are never removed, so
+            // this copy is most likely behind another process's; see RefuseStepAsync.
+            return await RefuseStepAsync<ReceiveTransfer, TransferCredited>(
+                command.Request, command.ActorKeyId, command, Failure.Of(ErrorReasons.RecipientNotFound, ("to_volunteer_id", VolunteerId)));
         }
 
         var rules = await RulesAsync();
@@ -186,12 +186,6 @@ public sealed partial class VolunteerGrain
         {
             // Whether the recipient credited is unknown (a timeout) or it could not be asked now (a cycle):
             // the hold stays, and the reminder asks again; a credit is never repeated, being keyed by transfer id.
-            return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
-        }
-
-        if (credited.Failure?.Reason == ErrorReasons.RecipientNotFound)
-        {
-            // Not an answer to settle on (see ReceiveTransferAsync): another process may be crediting the recipient now.
             return Failure.Of(ErrorReasons.TransferInProgress, ("transfer_id", transferId));
         }
 

@@ -15,6 +15,8 @@ public sealed partial class VolunteerGrain(PolicyCache policies, TimeBankGrainOp
 
     private string VolunteerId => GrainId.Key;
 
+    private Failure NotRegistered() => Failure.Of(ErrorReasons.VolunteerNotFound, ("volunteer_id", VolunteerId));
+
     public Task<string> GetDisplayNameAsync() => Task.FromResult(StateExists ? State.DisplayName : "");
 
     public Task<GrainOwner> GetOwnerAsync() => Task.FromResult(StateExists ? new GrainOwner(State.CommunityId) : GrainOwner.None);

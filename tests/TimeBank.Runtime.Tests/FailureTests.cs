@@ -94,7 +94,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Two_hosts_on_one_database_refuse_a_stale_write_and_the_loser_reloads()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"timebank-runtime-{Guid.NewGuid():N}", "t.db");
+        var path = TimeBank.Testing.TestEnvironment.NewSqliteFile();
         await using var storageA = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken);
         await using var storageB = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken);
         await using var hostA = Hosts.Create(storageA);

@@ -38,7 +38,7 @@ public sealed class ReminderTests
     public async Task A_reminder_survives_the_host_and_activates_its_grain_in_a_new_one_on_the_same_file()
     {
         var clock = new ManualClock();
-        var path = Path.Combine(Path.GetTempPath(), "timebank-tests", Guid.NewGuid().ToString("N"), "timebank.db");
+        var path = TimeBank.Testing.TestEnvironment.NewSqliteFile();
         await using (var storage = await SqliteGrainStorage.OpenAsync(new SqliteStorageOptions { DatabasePath = path }, cancellationToken: TestContext.Current.CancellationToken))
         await using (var host = Hosts.Create(storage, clock))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TimeBank.Testing;
 
 namespace TimeBank.Server.Tests;
 
@@ -22,7 +23,7 @@ public sealed class ConfigurationTests
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TimeBank.Server.dll"));
-        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--TimeBank:DataDirectory", Path.Combine(Path.GetTempPath(), "timebank-config-tests", Guid.NewGuid().ToString("N")) }.Concat(arguments))
+        foreach (var argument in new[] { "--urls", "http://127.0.0.1:0", "--TimeBank:DataDirectory", TestEnvironment.NewFolder() }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

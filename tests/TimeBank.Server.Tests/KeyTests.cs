@@ -100,7 +100,7 @@ public sealed class KeyTests
     public async Task The_first_start_writes_one_admin_key_readable_by_its_owner_only_and_a_restart_writes_none()
     {
         var store = new InMemoryGrainStorage();
-        var folder = Path.Combine(Path.GetTempPath(), "timebank-key-tests", Guid.NewGuid().ToString("N"));
+        var folder = TestEnvironment.NewFolder();
 
         var path = await AdminKeyBootstrap.EnsureAsync(store, folder, null, TimeProvider.System, NullLogger.Instance, TestContext.Current.CancellationToken);
         var again = await AdminKeyBootstrap.EnsureAsync(store, folder, null, TimeProvider.System, NullLogger.Instance, TestContext.Current.CancellationToken);
@@ -122,7 +122,7 @@ public sealed class KeyTests
     public async Task A_configured_admin_key_is_stored_instead_and_a_malformed_one_stops_the_start()
     {
         var store = new InMemoryGrainStorage();
-        var folder = Path.Combine(Path.GetTempPath(), "timebank-key-tests", Guid.NewGuid().ToString("N"));
+        var folder = TestEnvironment.NewFolder();
         var configured = ApiKeyToken.Generate();
 
         var bad = await Assert.ThrowsAsync<ConfigurationProblemException>(() =>
@@ -138,7 +138,7 @@ public sealed class KeyTests
     public async Task Four_processes_starting_at_once_on_one_empty_postgres_store_one_admin_key()
     {
         var connectionString = await TestPostgres.CreateSchemaAsync();
-        var folders = Enumerable.Range(0, 4).Select(_ => Path.Combine(Path.GetTempPath(), "timebank-key-tests", Guid.NewGuid().ToString("N"))).ToArray();
+        var folders = Enumerable.Range(0, 4).Select(_ => TestEnvironment.NewFolder()).ToArray();
         var storages = await Task.WhenAll(folders.Select(_ => PostgresGrainStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = connectionString }, cancellationToken: TestContext.Current.CancellationToken)));
         try
         {

@@ -1,5 +1,6 @@
 using TimeBank.Client;
 using TimeBank.Server;
+using TimeBank.Testing;
 
 namespace TimeBank.Server.Tests;
 
@@ -34,7 +35,7 @@ public sealed class RunningServer : IAsyncDisposable
 
     public static async Task<RunningServer> StartAsync(string? dataDirectory = null, params string[] extraArguments)
     {
-        dataDirectory ??= Path.Combine(Path.GetTempPath(), "timebank-server-tests", Guid.NewGuid().ToString("N"));
+        dataDirectory ??= TestEnvironment.NewFolder();
         var server = await TimeBankServer.StartAsync(
             ["--urls", "http://127.0.0.1:0", "--TimeBank:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", "--TimeBank:AdminKey", AdminKey, .. extraArguments],
             TestContext.Current.CancellationToken);

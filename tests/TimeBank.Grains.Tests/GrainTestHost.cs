@@ -186,6 +186,14 @@ public sealed class GrainTestHost : IAsyncDisposable
         Host = NewHost(Storage, _clock, options ?? new TimeBankGrainOptions { PointsPerHour = 10 });
     }
 
+    /// <summary>
+    /// A second host on the same storage, as a second server process on the same database: its activations keep
+    /// what they read until a write of theirs fails as stale. Its reminders run only when the test fires them.
+    /// </summary>
+    public GrainHost SecondHost(TimeProvider? clock = null)
+        => new GrainHost(Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) }, clock)
+            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();

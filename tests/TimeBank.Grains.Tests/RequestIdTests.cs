@@ -1,6 +1,5 @@
 using TimeBank.Contracts.V1;
 using TimeBank.Grains.Volunteers;
-using TimeBank.Runtime;
 using TransferCode = TimeBank.Ledger.TransferCode;
 
 namespace TimeBank.Grains.Tests;
@@ -126,8 +125,7 @@ public sealed class RequestIdTests
         await RegisteredAsync(test, "bo");
 
         // Host B reads Ana with no hours and keeps that copy; host A then deposits.
-        await using var hostB = new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) })
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
+        await using var hostB = test.SecondHost();
         Assert.Equal(0, (await hostB.GetGrain<IVolunteerGrain>("ana").GetBalanceAsync()).Value!.HoursMinutes);
         Assert.True((await ana.DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "act", 60))).Succeeded);
 

@@ -20,7 +20,7 @@ public sealed class TwoHostSaleTests
         await VolunteerAsync(test, "cy", 0);
 
         // Host B reads Cy while she has no points and keeps that copy; she then earns 10 through host A.
-        await using var hostB = SecondHost(test);
+        await using var hostB = test.SecondHost();
         Assert.Equal(0, (await hostB.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.Points);
         await test.Volunteer("cy").DepositHoursAsync(new DepositHours(TestRequests.NewKey(), "park", 60));
 
@@ -65,7 +65,7 @@ public sealed class TwoHostSaleTests
         await VolunteerAsync(test, "cy", 10);
 
         // Host B reads Cy before the sale and keeps that copy.
-        await using var hostB = SecondHost(test);
+        await using var hostB = test.SecondHost();
         Assert.Equal(10, (await hostB.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.Points);
 
         // Host A holds Cy's points for the sale and stops before posting the hold.
@@ -97,7 +97,7 @@ public sealed class TwoHostSaleTests
         var (test, clock) = await StoreSales.StartAsync("memory", soap: 2);
         await using var _test = test;
         await VolunteerAsync(test, "cy", 15);
-        await using var hostB = SecondHost(test, clock);
+        await using var hostB = test.SecondHost(clock);
         var sold = await SaleBehindHostBAsync(test, hostB);
 
         // Host A records the refund and stops before applying it to the receipt.
@@ -132,7 +132,7 @@ public sealed class TwoHostSaleTests
         var (test, _) = await StoreSales.StartAsync("memory", soap: 2);
         await using var _test = test;
         await VolunteerAsync(test, "cy", 15);
-        await using var hostB = SecondHost(test);
+        await using var hostB = test.SecondHost();
         var sold = await SaleBehindHostBAsync(test, hostB);
 
         // The terminal's first refund call reaches host B: the receipt exists, so it is refunded, not "not found".
@@ -144,7 +144,7 @@ public sealed class TwoHostSaleTests
     /// <summary>The soap in stock and Cy's points, as a fresh process reads them.</summary>
     private static async Task<(long Soap, long Points)> SoapAndPointsAsync(GrainTestHost test)
     {
-        await using var fresh = SecondHost(test);
+        await using var fresh = test.SecondHost();
         return ((await fresh.GetGrain<IStoreGrain>(StoreId).GetCatalogAsync()).Value!.Items.Single(i => i.ItemId == "soap").Stock,
             (await fresh.GetGrain<IVolunteerGrain>("cy").GetBalanceAsync()).Value!.PointsAvailable);
     }
@@ -152,7 +152,7 @@ public sealed class TwoHostSaleTests
     /// <summary>The units of a receipt refunded, as a fresh process reads them.</summary>
     private static async Task<long> ReceiptRefundedAsync(GrainTestHost test, string receiptId)
     {
-        await using var fresh = SecondHost(test);
+        await using var fresh = test.SecondHost();
         return (await fresh.GetGrain<IStoreGrain>(StoreId).GetReceiptAsync(new GetReceipt(receiptId))).Value!.Lines.Sum(l => l.RefundedQuantity);
     }
 
@@ -168,11 +168,6 @@ public sealed class TwoHostSaleTests
         Assert.True(sold.Succeeded, sold.ToString());
         return sold;
     }
-
-    /// <summary>A second host on the same storage, as a second process on the same database.</summary>
-    private static GrainHost SecondHost(GrainTestHost test, TimeProvider? clock = null)
-        => new GrainHost(test.Storage, new GrainHostOptions { CollectionQuantum = TimeSpan.Zero, ReminderPollInterval = TimeSpan.FromHours(1) }, clock)
-            .AddTimeBankGrains(new TimeBankGrainOptions { PointsPerHour = 10 });
 
     /// <summary>Restarts host A so that its sales stop at <paramref name="step"/> until <c>Resume</c> is set; <c>Reached</c> completes when one does.</summary>
     private static async Task<(Task Reached, TaskCompletionSource Resume)> PauseAtAsync(GrainTestHost test, string step)
@@ -216,7 +211,7 @@ public sealed class TwoHostSaleTests
         var (test, _) = await StoreSales.StartAsync("memory", soap: 1);
         await using var _test = test;
         await VolunteerAsync(test, "cy", 0);
-        await using var hostB = SecondHost(test);
+        await using var hostB = test.SecondHost();
 
         // Host A refuses the sale (Cy has nothing); then she earns points through host B, whose copy of the store
         // has not seen the sale. Asked again there, the sale keeps its first answer and does not take her points.

@@ -59,6 +59,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IApiKeyStore, IReportS
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         // Set per connection, so a server configured with synchronous_commit=off cannot weaken what we promise.
         builder.Options = $"{builder.Options} -c synchronous_commit={options.SynchronousCommit}".Trim();
+        // The storage sends a few statements over and over (a batch's six, the reads): prepared once per connection,
+        // they are not parsed and planned again for every batch. A connection string that says otherwise wins.
+        if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
         var location = $"{builder.Host}:{builder.Port}/{builder.Database}";
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try

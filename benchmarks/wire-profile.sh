@@ -31,6 +31,7 @@ trap cleanup EXIT
 if [[ $providers == *postgres* ]]; then
   source scripts/throwaway-postgres.sh
   start_throwaway_postgres
+  trap cleanup EXIT # again: the start sets a trap of its own, and cleanup calls it
 fi
 
 source benchmarks/release-builds.sh

@@ -1,7 +1,8 @@
 # Source this file, then call start_throwaway_postgres: it starts a PostgreSQL 15 of its own in a temporary
 # folder on a free loopback port, exports TIMEBANK_TEST_POSTGRES (an Npgsql connection string) and
 # PGPORT/PGHOST for psql and pgbench, and removes everything when the calling shell exits.
-# Installs postgresql-15 with apt-get when it is missing and we are root.
+# Installs postgresql-15 with apt-get when it is missing and we are root. THROWAWAY_POSTGRES_OPTIONS adds server
+# options (e.g. "-c shared_preload_libraries=pg_stat_statements").
 
 _pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
@@ -44,7 +45,7 @@ start_throwaway_postgres() {
     || { cat "$_PG_DIR/initdb.log"; return 1; }
   # Durable settings, as in production: fsync and synchronous_commit stay on.
   _pg_as_owner "$bin/pg_ctl" -D "$_PG_DIR/data" -l "$_PG_DIR/server.log" -w \
-    -o "-p $port -k $_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" start >/dev/null \
+    -o "-p $port -k $_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB ${THROWAWAY_POSTGRES_OPTIONS:-}" start >/dev/null \
     || { cat "$_PG_DIR/server.log"; return 1; }
   export TIMEBANK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres

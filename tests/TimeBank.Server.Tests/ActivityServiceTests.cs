@@ -58,9 +58,10 @@ public sealed class ActivityServiceTests
         Assert.Equal((StatusCode.FailedPrecondition, "ACTIVITY_NOT_STARTED"), (early.StatusCode, early.Reason));
         await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
 
-        // The early refusal is request c1's answer for good (a retry of c1 gets it again); a new attempt takes a new id.
+        // The early refusal is request c1's answer for good: retried once the activity has started, c1 is refused
+        // again (a retry never turns a refusal into a success); a new attempt takes a new id.
         var retriedEarly = await Assert.ThrowsAsync<RpcException>(() => client.ConfirmAttendanceAsync(confirm));
-        Assert.Equal("ACTIVITY_NOT_STARTED", retriedEarly.Reason);
+        Assert.Equal((StatusCode.FailedPrecondition, "ACTIVITY_NOT_STARTED"), (retriedEarly.StatusCode, retriedEarly.Reason));
         confirm.RequestId = "c2";
         var confirmed = await client.ConfirmAttendanceAsync(confirm);
         var credit = Assert.Single(confirmed.Credited);

@@ -108,6 +108,62 @@ public sealed class MultiProcessTests
     }
 
     /// <summary>
+    /// A refusal is a request's first answer, but only one decided on the stored state: process B holds Ana from
+    /// before process A gave her hours, so B's "not enough hours" is decided on a copy that is behind and is not
+    /// kept — the caller gets ABORTED, and the retry (B reloads) transfers. Refused on the current state, the
+    /// answer stands: a retry after more hours arrive is refused again, from either process.
+    /// </summary>
+    [Fact]
+    public async Task A_refusal_decided_on_a_copy_behind_the_other_process_is_not_kept_and_one_decided_on_the_stored_state_is()
+    {
+        var connectionString = await TestPostgres.CreateSchemaAsync();
+        string[] postgres = ["--TimeBank:Storage:Provider", "postgres", "--TimeBank:Storage:ConnectionString", connectionString];
+        await using var a = await ServerProcess.StartAsync(postgres);
+        await using var b = await ServerProcess.StartAsync(postgres);
+        await RunningServer.CreateCommunitiesAsync(a.Client);
+        foreach (var id in new[] { "ana", "bo" })
+        {
+            await a.Client.RegisterVolunteerAsync(new RegisterVolunteerRequest { RequestId = $"r-{id}", VolunteerId = id, DisplayName = id, CommunityId = "riverside" });
+        }
+
+        Assert.Equal(0, (await b.Client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })).HoursMinutes); // B's copy: no hours
+        await a.Client.DepositHoursAsync(new DepositHoursRequest { RequestId = "d1", VolunteerId = "ana", ActivityId = "act", Minutes = 60 });
+
+        var transfer = new TransferHoursRequest { RequestId = "t1", VolunteerId = "ana", ToVolunteerId = "bo", Minutes = 30, Code = TransferCode.Gift };
+        var behind = await Assert.ThrowsAsync<RpcException>(() => b.Client.TransferHoursAsync(transfer));
+        Assert.Equal((StatusCode.Aborted, "CONCURRENT_UPDATE"), (behind.StatusCode, behind.Reason));
+        var done = await b.Client.TransferHoursAsync(transfer);
+        Assert.Equal(30, done.Minutes);
+
+        // Refused on the stored state (Ana has 30 left): stored, so a retry after 60 more minutes is refused again.
+        var tooMuch = new TransferHoursRequest { RequestId = "t2", VolunteerId = "ana", ToVolunteerId = "bo", Minutes = 45, Code = TransferCode.Gift };
+        Assert.Equal("INSUFFICIENT_HOURS", (await Assert.ThrowsAsync<RpcException>(() => b.Client.TransferHoursAsync(tooMuch))).Reason);
+        await b.Client.DepositHoursAsync(new DepositHoursRequest { RequestId = "d2", VolunteerId = "ana", ActivityId = "act", Minutes = 60 });
+        Assert.Equal("INSUFFICIENT_HOURS", (await Assert.ThrowsAsync<RpcException>(() => b.Client.TransferHoursAsync(tooMuch))).Reason);
+        Assert.Equal("INSUFFICIENT_HOURS", (await Assert.ThrowsAsync<RpcException>(() => RetriedAsync(() => a.Client.TransferHoursAsync(tooMuch)))).Reason);
+
+        // As a fresh process reads them: one transfer of 30, nothing of t2.
+        await using var fresh = await ServerProcess.StartAsync(postgres);
+        Assert.Equal(90, (await fresh.Client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "ana" })).HoursMinutes);
+        Assert.Equal(30, (await fresh.Client.GetBalanceAsync(new GetBalanceRequest { VolunteerId = "bo" })).HoursMinutes);
+    }
+
+    /// <summary>A call retried while it answers ABORTED (a copy behind the other process reloads and answers again).</summary>
+    private static async Task<T> RetriedAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Aborted && attempt < 10)
+            {
+            }
+        }
+    }
+
+    /// <summary>
     /// Two processes sell at one store on one PostgreSQL: one terminal key per process, each key's sales sent
     /// by 12 concurrent senders to its own process, every third sale also sent at once to the other process with
     /// the same key and request id (a retry racing its original), ABORTED and UNAVAILABLE retried with the same

@@ -92,7 +92,9 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
                 Discard();
             }
 
-            if (await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier)
+            // Looked up already when lookUpFirst (apply does not wait, so nothing can have been recorded since by
+            // this activation; a twin elsewhere that records first makes the refusal's write a duplicate, below).
+            if (!lookUpFirst && await FindRequestAsync(request.CallerKeyId, request.RequestId) is { } earlier)
             {
                 return Replay<T>(earlier, request, operation, target, fingerprint);
             }
@@ -117,16 +119,24 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         }
         catch (DuplicateRequestException)
         {
-            StateDiscarded = true;
-            // This caller's id is already recorded: a retry of a call that was answered (or is racing its
-            // original on another activation or process), or the id reused. Nothing of this write is stored
-            // and this activation is already discarded; the first answer decides.
-            var winner = await FindRequestAsync(request.CallerKeyId, request.RequestId)
-                ?? throw new StaleStateException($"Request '{request.RequestId}' collided with a write that did not commit; retry.");
-            return Replay<T>(winner, request, operation, target, fingerprint);
+            return await ReplayFirstAnswerAsync<T>(request, operation, target, fingerprint);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// After a write refused because this caller's id is already recorded: a retry of a call that was answered (or
+    /// racing its original on another activation or process), or the id reused. Nothing of the write is stored and
+    /// this activation is already discarded; the first answer decides.
+    /// </summary>
+    private async Task<Result<T>> ReplayFirstAnswerAsync<T>(RequestKey request, string operation, string target, byte[] fingerprint)
+        where T : class
+    {
+        StateDiscarded = true;
+        var winner = await FindRequestAsync(request.CallerKeyId, request.RequestId)
+            ?? throw new StaleStateException($"Request '{request.RequestId}' collided with a write that did not commit; retry.");
+        return Replay<T>(winner, request, operation, target, fingerprint);
     }
 
     /// <summary>
@@ -152,10 +162,7 @@ public abstract class TimeBankGrain<TState> : Grain<TState>
         }
         catch (DuplicateRequestException)
         {
-            StateDiscarded = true;
-            var winner = await FindRequestAsync(request.CallerKeyId, request.RequestId)
-                ?? throw new StaleStateException($"Request '{request.RequestId}' collided with a write that did not commit; retry.");
-            return Replay<T>(winner, request, operation, target, fingerprint);
+            return await ReplayFirstAnswerAsync<T>(request, operation, target, fingerprint);
         }
 
         return refusal;

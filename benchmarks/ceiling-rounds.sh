@@ -12,6 +12,8 @@
 #      one row a statement) at 256 deposits a transaction and at 32, about the largest batch 64 calls in flight
 #      can form (while one batch commits, the next fills from the calls not in it).
 # Usage: benchmarks/ceiling-rounds.sh [rounds=3] [seconds=20]; IN_FLIGHT=16 per connection by default.
+# PIN=1 gives the server and the raw program the same single core (taskset: both on core 0, the load generator on
+# core 1): TimeBank's server against the raw program core for core, with the client's CPU out of the server's way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -30,18 +32,23 @@ build_release server loadgen bench
 
 process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-ceiling() { dotnet "$bench" --raw-ceiling --providers sqlite --rows-per-statement 1 --batch "$1" --seconds "$ceiling_seconds" | awk '/^raw ceiling/ { print $4 }'; }
+pin_server=(); pin_client=()
+if [[ ${PIN:-0} == 1 ]]; then
+  (( $(nproc) >= 2 )) || { echo "ceiling-rounds.sh: PIN=1 needs two cores" >&2; exit 2; }
+  pin_server=(taskset -c 0); pin_client=(taskset -c 1)
+fi
+ceiling() { "${pin_server[@]}" dotnet "$bench" --raw-ceiling --providers sqlite --rows-per-statement 1 --batch "$1" --seconds "$ceiling_seconds" | awk '/^raw ceiling/ { print $4 }'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg) at start; $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "load: 4 connections x $in_flight in flight, $seconds s measured a round; raw ceiling $ceiling_seconds s at each batch size"
+echo "load: 4 connections x $in_flight in flight, $seconds s measured a round; raw ceiling $ceiling_seconds s at each batch size$([[ ${PIN:-0} == 1 ]] && echo "; server and raw program on core 0, load generator on core 1")"
 : > "$work/ratios"
 for round in $(seq 1 "$rounds"); do
   data="$work/r$round"
   mkdir -p "$data"
-  dotnet "$server" --urls http://127.0.0.1:5092 --TimeBank:DataDirectory "$data" > "$data.log" 2>&1 &
+  "${pin_server[@]}" dotnet "$server" --urls http://127.0.0.1:5092 --TimeBank:DataDirectory "$data" > "$data.log" 2>&1 &
   server_pid=$!
   await_server "$data" "$data.log"
-  dotnet "$loadgen" --address http://127.0.0.1:5092 --admin-key-file "$data/admin.key" --connections 4 --in-flight "$in_flight" \
+  "${pin_client[@]}" dotnet "$loadgen" --address http://127.0.0.1:5092 --admin-key-file "$data/admin.key" --connections 4 --in-flight "$in_flight" \
     --volunteers 1000 --seconds "$seconds" --warmup 5 --mix deposit --community "rounds$round" --json "$data.json" > "$data.loadgen.log" 2>&1 &
   loadgen_pid=$!
   # The window: from 9 s in (setup and warm-up behind) for all but the last 5 s of the measured run.
